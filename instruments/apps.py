@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InstrumentsConfig(AppConfig):
+    """The instrument library: instruments, their phases, sectors, audiences and revisions."""
+
+    name = "instruments"
+    verbose_name = _("Instruments")

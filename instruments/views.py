@@ -1,0 +1,145 @@
+"""Pages of the instrument library. Views orchestrate: access helper, form, service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from instruments import selectors, services
+from instruments.constants import PHASE_ORDER, Phase, Status
+from instruments.forms import AttachmentForm, InstrumentForm
+from instruments.records import FIELD_LABELS
+from lib.revisions import diff_records, revision_pair
+
+PAGE_SIZE = 20
+
+
+@require_GET
+def phase_detail(request, phase: str):
+    if phase not in PHASE_ORDER:
+        raise Http404
+    guide = selectors.phase_guide(user=request.user, phase=Phase(phase))
+    return render(request, "instruments/phase_detail.html", {"guide": guide})
+
+
+@require_GET
+def instrument_list(request):
+    filters = selectors.InstrumentFilters.from_querydict(request.GET)
+    paginator = Paginator(selectors.instrument_list(user=request.user, filters=filters), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "facets": selectors.instrument_facets(user=request.user, filters=filters),
+    }
+    template = "instruments/_results.html" if request.htmx else "instruments/instrument_list.html"
+    return render(request, template, context)
+
+
+@require_GET
+def instrument_detail(request, slug: str):
+    instrument = selectors.get_instrument_for_user(user=request.user, slug=slug)
+    can_edit = request.user.is_authenticated and (
+        request.user.is_staff or instrument.owner_id == request.user.pk
+    )
+    return render(
+        request,
+        "instruments/instrument_detail.html",
+        {"instrument": instrument, "can_edit": can_edit, "attachment_form": AttachmentForm()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def instrument_create(request):
+    services.check_instrument_create_permission(request.user)
+    form = InstrumentForm(request.POST or None, user=request.user, initial={"status": Status.DRAFT})
+    if request.method == "POST" and form.is_valid():
+        record = form.to_record(slug="")
+        record.pop("id")
+        instrument = services.instrument_create(
+            user=request.user, record_without_id=record, note=form.cleaned_data["note"]
+        )
+        messages.success(request, _("The instrument has been saved."))
+        return redirect(instrument)
+    return render(request, "instruments/instrument_form.html", {"form": form, "instrument": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def instrument_edit(request, slug: str):
+    instrument = selectors.get_instrument_for_user(user=request.user, slug=slug)
+    services.check_instrument_edit_permission(request.user, instrument)
+    initial = InstrumentForm.initial_from_record(selectors.instrument_record(instrument))
+    form = InstrumentForm(
+        request.POST or None, user=request.user, instrument=instrument, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        services.instrument_update(
+            user=request.user,
+            instrument=instrument,
+            record=form.to_record(slug=instrument.slug),
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("Your changes have been saved as a new revision."))
+        return redirect(instrument)
+    return render(
+        request, "instruments/instrument_form.html", {"form": form, "instrument": instrument}
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def attachment_add(request, slug: str):
+    instrument = selectors.get_instrument_for_user(user=request.user, slug=slug)
+    services.check_instrument_edit_permission(request.user, instrument)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.instrument_attachment_add(
+            user=request.user,
+            instrument=instrument,
+            title=form.cleaned_data["title"],
+            uploaded_file=form.cleaned_data["file"],
+            content_type=form.cleaned_data["content_type"],
+        )
+        messages.success(request, _("The attachment has been added."))
+        return redirect(instrument)
+    return render(
+        request,
+        "instruments/instrument_detail.html",
+        {"instrument": instrument, "can_edit": True, "attachment_form": form},
+        status=400,
+    )
+
+
+@require_GET
+def revision_list(request, slug: str):
+    instrument = selectors.get_instrument_for_user(user=request.user, slug=slug)
+    revisions = instrument.revisions.select_related("author")
+    return render(
+        request,
+        "instruments/revision_list.html",
+        {"instrument": instrument, "revisions": revisions},
+    )
+
+
+@require_GET
+def revision_compare(request, slug: str):
+    """What changed between revision ``van`` and revision ``tot`` (defaults: the last two)."""
+    instrument = selectors.get_instrument_for_user(user=request.user, slug=slug)
+    old, new = revision_pair(
+        instrument.revisions.select_related("author"),
+        old=request.GET.get("van"),
+        new=request.GET.get("tot"),
+    )
+    changes = diff_records(old.data if old else {}, new.data, FIELD_LABELS)
+    return render(
+        request,
+        "instruments/revision_compare.html",
+        {"instrument": instrument, "old": old, "new": new, "changes": changes},
+    )

@@ -1,0 +1,28 @@
+"""URL map. Pages are Dutch at the root and English under ``/en/``."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from samenspel import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("", include("instruments.urls")),
+    path("begrippen/", include("knowledge.urls")),
+    path("account/", include("accounts.urls")),
+    path("account/", include("allauth.urls")),
+    path("beheer/", admin.site.urls),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
