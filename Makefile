@@ -1,0 +1,64 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+TEST_SETTINGS := DJANGO_SETTINGS_MODULE=samenspel.settings_test
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test install demo lint format messages browser-deps check-deploy bench
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+## make run: install, migrate the SQLite database, load the demo library, serve on PORT (8000).
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+
+## make test: lint, migration check and the whole test suite, browser tests included.
+test: install browser-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(TEST_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+# Debian's Chromium drives the browser tests (Playwright never downloads a browser here);
+# gettext lets the translation test compare the catalogue with the source.
+browser-deps:
+	@if ! command -v chromium >/dev/null || ! command -v xgettext >/dev/null; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext >/dev/null; \
+		else \
+			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext >/dev/null; \
+		fi; \
+	fi
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## make messages: refresh the Dutch catalogue from the source, then compile it.
+messages: install
+	$(PY) manage.py makemessages -l nl -l en --no-obsolete --ignore=.venv --ignore=var --ignore=bench
+	$(PY) manage.py compilemessages --ignore=.venv
+
+check-deploy: install
+	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+		ALLOWED_HOSTS=samenspel.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+bench: install
+	$(PY) bench/pages.py

@@ -1,0 +1,63 @@
+"""Personas shared by every app's tests: the roles that matter for permissions.
+
+anonymous (the plain ``client``), an outsider (signed in, no role), a provider who
+owns instruments, a second provider, and staff. Everything else comes from factories.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.test import Client
+
+from accounts.tests.factories import UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow ORM use there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(name="Olga Buitenstaander")
+
+
+@pytest.fixture
+def provider(db):
+    return UserFactory(name="Piet Aanbieder", is_provider=True)
+
+
+@pytest.fixture
+def other_provider(db):
+    return UserFactory(name="Anna Andere", is_provider=True)
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(name="Sam Staf", is_staff=True)
+
+
+@pytest.fixture
+def outsider_client(outsider) -> Client:
+    return _client_for(outsider)
+
+
+@pytest.fixture
+def provider_client(provider) -> Client:
+    return _client_for(provider)
+
+
+@pytest.fixture
+def other_provider_client(other_provider) -> Client:
+    return _client_for(other_provider)
+
+
+@pytest.fixture
+def staff_client(staff) -> Client:
+    return _client_for(staff)
