@@ -109,6 +109,22 @@ def instrument_list(*, user, filters: InstrumentFilters) -> QuerySet[Instrument]
     return with_card_relations(queryset.order_by("title", "pk"))
 
 
+def _tag_counts(tags: QuerySet, instruments: QuerySet, *, selected: tuple[str, ...]) -> QuerySet:
+    """Sectors or audiences with the number of ``instruments`` that carry them.
+
+    Values with no result drop out, except selected ones: they stay listed (with 0) so
+    a visitor can still see and untick them.
+    """
+    counted = tags.annotate(
+        n=Count(
+            "instrument_links__instrument",
+            filter=Q(instrument_links__instrument__in=instruments),
+            distinct=True,
+        )
+    )
+    return counted.filter(Q(n__gt=0) | Q(slug__in=selected))
+
+
 def instrument_facets(*, user, filters: InstrumentFilters) -> list[Facet]:
     """Counts per facet value, each counted with the other facets applied (four queries).
 
@@ -127,20 +143,16 @@ def instrument_facets(*, user, filters: InstrumentFilters) -> list[Facet]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    sector_rows = (
-        Sector.objects.filter(
-            instrument_links__instrument__in=_apply_filters(visible, filters, skip="sector")
-        )
-        .annotate(n=Count("instrument_links__instrument", distinct=True))
-        .order_by("name")
+    sector_rows = _tag_counts(
+        Sector.objects.order_by("name"),
+        _apply_filters(visible, filters, skip="sector"),
+        selected=filters.sectors,
     )
-    audience_rows = (
-        Audience.objects.filter(
-            instrument_links__instrument__in=_apply_filters(visible, filters, skip="doelgroep")
-        )
-        .annotate(n=Count("instrument_links__instrument", distinct=True))
-        .order_by("-n", "name")
-    )
+    audience_rows = _tag_counts(
+        Audience.objects.order_by("name"),
+        _apply_filters(visible, filters, skip="doelgroep"),
+        selected=filters.audiences,
+    ).order_by("-n", "name")
     return [
         Facet(
             "fase",
@@ -152,7 +164,7 @@ def instrument_facets(*, user, filters: InstrumentFilters) -> list[Facet]:
         Facet(
             "soort",
             [
-                FacetOption(k.value, k.label, kind_counts[k.value], k in filters.kinds)
+                FacetOption(k.value, k.label, kind_counts.get(k.value, 0), k in filters.kinds)
                 for k in Kind
                 if kind_counts.get(k.value) or k in filters.kinds
             ],

@@ -46,6 +46,16 @@ def check_instrument_edit_permission(user, instrument: Instrument) -> None:
         raise PermissionDenied(_(MESSAGE_NOT_OWNER))
 
 
+def unique_slug(model, text: str, *, fallback: str, max_length: int) -> str:
+    """A slug for ``text`` that no row of ``model`` has yet ("docent", "docent-2", ...)."""
+    base = slugify(text)[: max_length - 4] or fallback
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
 def sector_get_or_create(slug: str) -> Sector:
     name, name_en = KNOWN_SECTORS.get(slug, (slug.replace("-", " ").capitalize(), ""))
     sector, _created = Sector.objects.get_or_create(
@@ -58,7 +68,9 @@ def audience_get_or_create(name: str) -> Audience:
     audience = Audience.objects.filter(name=name).first()
     if audience is None:
         audience = Audience.objects.create(
-            name=name, name_en=KNOWN_AUDIENCES.get(name, ""), slug=slugify(name)[:80] or "doelgroep"
+            name=name,
+            name_en=KNOWN_AUDIENCES.get(name, ""),
+            slug=unique_slug(Audience, name, fallback="doelgroep", max_length=80),
         )
     return audience
 
@@ -66,11 +78,7 @@ def audience_get_or_create(name: str) -> Audience:
 def organisation_get_or_create(name: str) -> Organisation:
     organisation = Organisation.objects.filter(name=name).first()
     if organisation is None:
-        base = slugify(name)[:110] or "organisatie"
-        slug, n = base, 1
-        while Organisation.objects.filter(slug=slug).exists():
-            n += 1
-            slug = f"{base}-{n}"
+        slug = unique_slug(Organisation, name, fallback="organisatie", max_length=120)
         organisation = Organisation.objects.create(name=name, slug=slug)
     return organisation
 
@@ -203,12 +211,7 @@ def instrument_save_record(
 
 def instrument_next_slug(title: str) -> str:
     """A new, unused slug for an instrument titled ``title``."""
-    base = slugify(title)[:90] or "instrument"
-    slug, n = base, 1
-    while Instrument.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return unique_slug(Instrument, title, fallback="instrument", max_length=100)
 
 
 @transaction.atomic

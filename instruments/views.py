@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from instruments import selectors, services
 from instruments.constants import PHASE_ORDER, Phase, Status
@@ -28,6 +29,7 @@ def phase_detail(request, phase: str):
 
 
 @require_GET
+@vary_on_headers("HX-Request")  # one URL, two renderings: keep caches from mixing them up
 def instrument_list(request):
     filters = selectors.InstrumentFilters.from_querydict(request.GET)
     paginator = Paginator(selectors.instrument_list(user=request.user, filters=filters), PAGE_SIZE)

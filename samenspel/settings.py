@@ -46,6 +46,7 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is required when DEBUG=false (comma-separated).")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SOURCE_CODE_URL = env_str("SOURCE_CODE_URL")  # shown in the footer when set
 
 INSTALLED_APPS = [
     "django.contrib.admin",

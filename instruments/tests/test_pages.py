@@ -209,3 +209,11 @@ def _inserted(response) -> str:
     return " ".join(
         s.text for c in response.context["changes"] for s in c.segments if s.op == "insert"
     )
+
+
+def test_a_selected_sector_without_results_stays_listed_so_it_can_be_unticked(client, library):
+    response = client.get("/instrumenten/?fase=verduurzamen&sector=energie")
+
+    facets = {facet.name: facet for facet in response.context["facets"]}
+    sectors = {o.value: (o.count, o.selected) for o in facets["sector"].options}
+    assert sectors == {"energie": (0, True)}

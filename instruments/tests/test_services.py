@@ -120,3 +120,12 @@ def test_drafts_are_visible_to_their_owner_and_staff_only(provider, other_provid
     assert draft in Instrument.objects.visible_to(staff)
     assert draft not in Instrument.objects.visible_to(other_provider)
     assert draft not in Instrument.objects.visible_to(None)
+
+
+def test_audiences_that_differ_only_in_case_get_their_own_codes():
+    InstrumentFactory(n="een", audience=["docent"])
+    instrument = InstrumentFactory(n="twee", audience=["Docent"])
+
+    assert instrument_record(instrument)["audience"] == ["Docent"]
+    slugs = sorted(link.audience.slug for link in instrument.audience_links.all())
+    assert slugs == ["docent-2"]

@@ -44,3 +44,94 @@ def query_toggle(context, key: str, value: str) -> str:
     params.pop("page", None)
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+# Template-only helpers for the page layout (language switch, phase walk-through, footer).
+
+
+@register.simple_tag(takes_context=True)
+def alternate_url(context, lang: str) -> str:
+    """The current page's address in language ``lang`` (for hreflang links and the switch)."""
+    from django.urls import translate_url
+
+    request = context.get("request")
+    if request is None:
+        return ""
+    return translate_url(request.get_full_path(), lang)
+
+
+@register.simple_tag
+def phase_nav(current=None) -> dict:
+    """The four phases in order, which one is ``current``, and its neighbours."""
+    from instruments.constants import Phase
+
+    phases = list(Phase)
+    current = Phase(current) if current else None
+    index = phases.index(current) if current else None
+    return {
+        "steps": [
+            {"phase": phase, "number": n, "is_current": phase == current}
+            for n, phase in enumerate(phases, start=1)
+        ],
+        "number": index + 1 if index is not None else None,
+        "previous": phases[index - 1] if index else None,
+        "next": phases[index + 1] if index is not None and index + 1 < len(phases) else None,
+    }
+
+
+@register.filter
+def phase_label(value: str) -> str:
+    """The translated label of a phase value such as ``"starten"``."""
+    from instruments.constants import Phase
+
+    try:
+        return Phase(value).label
+    except ValueError:
+        return value
+
+
+@register.simple_tag
+def source_code_url() -> str:
+    """Where the source code lives (``SOURCE_CODE_URL`` setting), or an empty string."""
+    from django.conf import settings
+
+    return getattr(settings, "SOURCE_CODE_URL", "")
+
+
+@register.filter
+def record_value(value, name: str = "") -> str:
+    """One value of a revision record as text: links as "title (url)", lists joined."""
+    if isinstance(value, list):
+        return ", ".join(record_value(item, name) for item in value)
+    if isinstance(value, dict):
+        title, url = value.get("title", ""), value.get("url", "")
+        return f"{title} ({url})" if title and url else str(title or url or value)
+    if value is None:
+        return ""
+    if name == "phases":
+        return str(phase_label(value))
+    return str(value)
+
+
+@register.filter
+def letter_groups(items, attribute: str = "display_term") -> list[dict]:
+    """Items sorted by ``attribute`` (ignoring case and accents), grouped by first letter.
+
+    Each group is ``{"letter": "A", "anchor": "a", "items": [...]}``; anything not starting
+    with a letter goes under "#".
+    """
+    import unicodedata
+
+    def key(item) -> str:
+        text = unicodedata.normalize("NFKD", str(getattr(item, attribute, item)))
+        return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+    groups: list[dict] = []
+    for item in sorted(items, key=key):
+        first = key(item)[:1].upper()
+        letter = first if first.isalpha() else "#"
+        if not groups or groups[-1]["letter"] != letter:
+            anchor = letter.lower() if letter != "#" else "other"
+            groups.append({"letter": letter, "anchor": anchor, "items": []})
+        groups[-1]["items"].append(item)
+    return groups
