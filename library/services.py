@@ -21,8 +21,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from communities.models import Community
 from communities.records import LIST_KEYS as COMMUNITY_LIST_KEYS
@@ -49,7 +52,8 @@ from library.readers import SourceFile, SourceRecord, read_path
 from library.validation import COMMUNITIES, CONCEPTS, INSTRUMENTS, KINDS, validate_records
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
-REVISION_NOTE = "Imported from {file}"
+# Revision notes are shown on the site, so they are written in the site's language.
+REVISION_NOTE = gettext_lazy("Imported from %(file)s")
 
 CREATED, UPDATED, UNCHANGED, KEPT = "created", "updated", "unchanged", "kept"
 MODELS = {INSTRUMENTS: Instrument, CONCEPTS: Concept, COMMUNITIES: Community}
@@ -68,6 +72,11 @@ DEFAULTS = {
         **{key: None for key in COMMUNITY_NULLABLE_KEYS},
     },
 }  # fmt: skip
+
+
+def _revision_note(file_name: str) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(REVISION_NOTE % {"file": file_name})
 
 
 class LibraryImportFailed(Exception):
@@ -203,7 +212,7 @@ def _import_concepts(
         (record, _save(source, record, lambda r: concept_save_record(record=r, set_related=False)))
         for record in to_write
     ]
-    note = REVISION_NOTE.format(file=source.name)
+    note = _revision_note(source.name)
     for record, concept in written:
         concept_set_related(concept=concept, slugs=list(record.data.get("related", [])))
         concept_record_revision(concept=concept, note=note)
@@ -231,7 +240,7 @@ def _import_instruments(
         )
         for record in to_write
     ]
-    note = REVISION_NOTE.format(file=source.name)
+    note = _revision_note(source.name)
     for record, instrument in written:
         instrument_set_related(instrument=instrument, slugs=list(record.data.get("related", [])))
         instrument_record_revision(instrument=instrument, note=note)

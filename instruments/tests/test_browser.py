@@ -33,9 +33,9 @@ def test_home_to_a_phase_to_an_instrument(page):
 
 def test_a_provider_fixes_a_form_error_and_saves(page, provider):
     page.goto("/account/login/")
-    page.get_by_label("E-mail").fill(provider.email)
+    page.get_by_label("E-mailadres").fill(provider.email)
     page.get_by_label("Wachtwoord").fill("correct horse battery")
-    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("button", name="Aanmelden").click()
 
     page.goto("/instrumenten/nieuw/")
     page.get_by_label("Titel", exact=True).fill("Mijn nieuwe canvas")
