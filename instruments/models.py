@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from instruments.constants import PHASE_ORDER, HelixRole, Kind, Phase, Status
+from lib.models import Revision
 
 
 class Sector(models.Model):
@@ -281,20 +282,12 @@ class InstrumentAttachment(models.Model):
         return self.title
 
 
-class InstrumentRevision(models.Model):
+class InstrumentRevision(Revision):
     """A snapshot of an instrument's record after an edit; numbered from 1 per instrument."""
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="revisions")
-    number = models.PositiveIntegerField()
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    data = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["-number"]
+    class Meta(Revision.Meta):
         constraints = [
             models.UniqueConstraint(fields=["instrument", "number"], name="unique_revision_number")
         ]

@@ -21,12 +21,12 @@ from instruments.models import (
     InstrumentLink,
     InstrumentPhase,
     InstrumentRelation,
-    InstrumentRevision,
     InstrumentSector,
     Organisation,
     Sector,
 )
 from instruments.records import instrument_to_record, with_record_relations
+from lib.revisions import store_revision
 
 SCALAR_FIELDS = [
     "title", "title_en", "summary", "body", "steps", "kind", "keywords",
@@ -161,18 +161,9 @@ def instrument_link_concepts(*, instrument: Instrument, concepts=None) -> None:
 def instrument_record_revision(*, instrument: Instrument, author=None, note: str = "") -> bool:
     """Store a revision if the instrument's record differs from its latest revision."""
     fresh = with_record_relations(Instrument.objects.filter(pk=instrument.pk)).get()
-    data = instrument_to_record(fresh)
-    latest = instrument.revisions.order_by("-number").first()
-    if latest is not None and latest.data == data:
-        return False
-    InstrumentRevision.objects.create(
-        instrument=instrument,
-        number=(latest.number + 1) if latest else 1,
-        author=author if author is not None and author.is_authenticated else None,
-        note=note[:300],
-        data=data,
+    return store_revision(
+        instrument.revisions, data=instrument_to_record(fresh), author=author, note=note
     )
-    return True
 
 
 @transaction.atomic

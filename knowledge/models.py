@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from lib.models import Revision
 
 
 class Concept(models.Model):
@@ -62,18 +63,10 @@ class ConceptRelation(models.Model):
         return f"{self.from_concept_id}->{self.to_concept_id}"
 
 
-class ConceptRevision(models.Model):
+class ConceptRevision(Revision):
     concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="revisions")
-    number = models.PositiveIntegerField()
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    data = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["-number"]
+    class Meta(Revision.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["concept", "number"], name="unique_concept_revision_number"

@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from knowledge.models import Concept, ConceptRelation, ConceptRevision
+from knowledge.models import Concept, ConceptRelation
 from knowledge.records import concept_to_record, with_record_relations
+from lib.revisions import store_revision
 
 MESSAGE_SIGN_IN = "Sign in to edit the knowledge base."
 SCALAR_FIELDS = ["term", "term_en", "definition", "source"]
@@ -33,18 +34,11 @@ def concept_set_related(*, concept: Concept, slugs: list[str]) -> None:
 
 
 def concept_record_revision(*, concept: Concept, author=None, note: str = "") -> bool:
-    data = concept_to_record(with_record_relations(Concept.objects.filter(pk=concept.pk)).get())
-    latest = concept.revisions.order_by("-number").first()
-    if latest is not None and latest.data == data:
-        return False
-    ConceptRevision.objects.create(
-        concept=concept,
-        number=(latest.number + 1) if latest else 1,
-        author=author if author is not None and author.is_authenticated else None,
-        note=note[:300],
-        data=data,
+    """Store a revision if the concept's record differs from its latest revision."""
+    fresh = with_record_relations(Concept.objects.filter(pk=concept.pk)).get()
+    return store_revision(
+        concept.revisions, data=concept_to_record(fresh), author=author, note=note
     )
-    return True
 
 
 @transaction.atomic

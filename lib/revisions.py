@@ -92,3 +92,22 @@ def revision_pair(revisions, *, old: str | None, new: str | None):
     if new_number not in by_number or (old_number not in by_number and old_number != 0):
         raise Http404
     return by_number.get(old_number), by_number[new_number]
+
+
+def store_revision(revisions, *, data: dict, author=None, note: str = "") -> bool:
+    """Add a revision with ``data`` to the related manager ``revisions`` (e.g.
+    ``instrument.revisions``) unless the latest revision holds the same data.
+
+    Returns whether a revision was stored, so unchanged saves and re-imports leave the
+    history as it was.
+    """
+    latest = revisions.order_by("-number").first()
+    if latest is not None and latest.data == data:
+        return False
+    revisions.create(
+        number=(latest.number + 1) if latest else 1,
+        author=author if author is not None and author.is_authenticated else None,
+        note=note[:300],
+        data=data,
+    )
+    return True
