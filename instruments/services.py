@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from instruments.constants import KNOWN_AUDIENCES, KNOWN_SECTORS, Status
 from instruments.models import (
@@ -32,8 +33,8 @@ SCALAR_FIELDS = [
     "title", "title_en", "summary", "body", "steps", "kind", "keywords",
     "source", "licence", "status", "organisation",
 ]  # fmt: skip
-MESSAGE_NOT_PROVIDER = "Only instrument providers can add instruments."
-MESSAGE_NOT_OWNER = "Only the provider of this instrument can change it."
+MESSAGE_NOT_PROVIDER = gettext_noop("Only instrument providers can add instruments.")
+MESSAGE_NOT_OWNER = gettext_noop("Only the provider of this instrument can change it.")
 
 
 def check_instrument_create_permission(user) -> None:

@@ -11,10 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from comments.selectors import comment_thread
+from experiences.views import instrument_region_context
 from instruments import selectors, services
 from instruments.constants import PHASE_ORDER, Phase, Status
 from instruments.forms import AttachmentForm, InstrumentForm
 from instruments.records import FIELD_LABELS
+from journal.selectors import instrument_usage
 from lib.revisions import diff_records, revision_pair
 
 PAGE_SIZE = 20
@@ -43,16 +46,29 @@ def instrument_list(request):
     return render(request, template, context)
 
 
-@require_GET
-def instrument_detail(request, slug: str):
-    instrument = selectors.get_instrument_for_user(user=request.user, slug=slug)
+def _detail_context(request, instrument, *, attachment_form=None) -> dict:
+    """What the instrument page shows: the instrument, and from other apps where it worked
+    (experiences), its use in development journals and its comments, each read through the
+    visibility rule for ``request.user``.
+    """
     can_edit = request.user.is_authenticated and (
         request.user.is_staff or instrument.owner_id == request.user.pk
     )
+    return {
+        "instrument": instrument,
+        "can_edit": can_edit,
+        "attachment_form": attachment_form or AttachmentForm(),
+        **instrument_region_context(request, instrument),
+        "journal_usage": instrument_usage(user=request.user, instrument=instrument),
+        "comment_thread": comment_thread(user=request.user, target=instrument),
+    }
+
+
+@require_GET
+def instrument_detail(request, slug: str):
+    instrument = selectors.get_instrument_for_user(user=request.user, slug=slug)
     return render(
-        request,
-        "instruments/instrument_detail.html",
-        {"instrument": instrument, "can_edit": can_edit, "attachment_form": AttachmentForm()},
+        request, "instruments/instrument_detail.html", _detail_context(request, instrument)
     )
 
 
@@ -114,7 +130,7 @@ def attachment_add(request, slug: str):
     return render(
         request,
         "instruments/instrument_detail.html",
-        {"instrument": instrument, "can_edit": True, "attachment_form": form},
+        _detail_context(request, instrument, attachment_form=form),
         status=400,
     )
 

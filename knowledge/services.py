@@ -7,12 +7,13 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from knowledge.models import Concept, ConceptRelation
 from knowledge.records import concept_to_record, with_record_relations
 from lib.revisions import store_revision
 
-MESSAGE_SIGN_IN = "Sign in to edit the knowledge base."
+MESSAGE_SIGN_IN = gettext_noop("Sign in to edit the knowledge base.")
 SCALAR_FIELDS = ["term", "term_en", "definition", "source"]
 
 

@@ -67,6 +67,11 @@ INSTALLED_APPS = [
     "instruments",
     "knowledge",
     "communities",
+    "journal",
+    "experiences",
+    "comments",
+    "questions",
+    "notifications",
     "library",
 ]
 
@@ -99,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lib.context_processors.site",
+                "notifications.context_processors.unread_count",
             ],
         },
     },

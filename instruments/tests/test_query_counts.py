@@ -59,5 +59,45 @@ def test_home_query_count_is_constant(client):
 def test_signed_in_list_adds_only_the_session_and_user(provider_client):
     _make(3, "a")
 
-    # The 8 of the anonymous list, plus 1 session and 1 user.
-    assert _count(provider_client, "/instrumenten/") == 10
+    # The 8 of the anonymous list, plus 1 session, 1 user and 1 unread notifications
+    # (the header's badge).
+    assert _count(provider_client, "/instrumenten/") == 11
+
+
+def _fill_instrument_page(instrument, n: int) -> None:
+    """``n`` experiences, journal entries and comments with a reply each on ``instrument``."""
+    from accounts.tests.factories import UserFactory
+    from comments.tests.factories import make_comment
+    from communities.tests.factories import make_community
+    from experiences.tests.factories import make_experience
+    from journal.tests.factories import make_entry
+
+    person = UserFactory()
+    community = make_community(facilitator=person)
+    for i in range(n):
+        make_experience(
+            instrument=instrument, author=person, community=community, what_worked=f"Les {i}"
+        )
+        make_entry(community=community, author=person, instruments=[instrument])
+        comment = make_comment(target=instrument, author=person)
+        make_comment(target=instrument, author=person, parent=comment)
+
+
+def test_instrument_page_query_count_is_constant(client, outsider_client):
+    instrument = InstrumentFactory(n="page", phases=["starten"], sectors=["energie"])
+    url = instrument.get_absolute_url()
+    _fill_instrument_page(instrument, 1)
+    small = _count(client, url)
+    _fill_instrument_page(instrument, 6)
+
+    # 1 instrument with organisation and owner; 7 prefetches (phases, sectors, audiences,
+    # related, links, attachments, concepts);
+    # where it worked: 1 grouped aggregate, 1 latest lessons;
+    # journal use: 1 count, 1 latest entries with their community;
+    # comments: 1 top-level comments with authors, 1 replies with authors.
+    assert _count(client, url) == small == 14
+
+    # Signed in: plus 1 session, 1 user, 1 unread notifications (the header's badge),
+    # 1 "do I follow this?", and the share form's 1 communities the person may write in
+    # and 1 sectors.
+    assert _count(outsider_client, url) == 20
