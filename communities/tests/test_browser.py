@@ -1,4 +1,5 @@
-"""A facilitator starts a community and invites someone, in real Chromium.
+"""A facilitator starts a community, invites someone and writes the first journal entry
+with a value story, in real Chromium.
 
 The login form is allauth's Dutch one; the community pages are found by ids, names
 and ``data-testid`` so the test does not depend on their (not yet translated) text.
@@ -85,3 +86,18 @@ def test_a_facilitator_creates_a_community_and_an_invitee_joins(
     expect(page.locator(f"[data-testid=member][data-email='{invitee.email}']")).to_have_attribute(
         "data-role", "member"
     )
+
+    # The facilitator records the first step in the journal, with a value story.
+    page.goto(f"/communities/{community.slug}/journaal/nieuw/")
+    page.locator("#id_kind").select_option("meeting")
+    page.locator("#id_date").fill("2025-10-01")
+    page.locator("#id_title").fill("Startbijeenkomst met bewoners")
+    page.locator("#id_phase").select_option("starten")
+    page.locator("#id_stories-0-cycle").select_option("expected")
+    page.locator("#id_stories-0-text").fill("Bewoners verwachten een eerlijk gesprek.")
+    page.locator("#save-entry").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Startbijeenkomst met bewoners")
+    page.goto(f"/communities/{community.slug}/")
+    expect(page.locator("#journaal")).to_contain_text("Startbijeenkomst met bewoners")
+    expect(page.locator("#journaal tr.value-row--expected .value-table__total")).to_have_text("1")
