@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.tests.factories import UserFactory
 from communities import services
@@ -18,6 +18,13 @@ from communities.visibility import member_role
 from notifications.models import Notification, NotificationKind
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The services' messages are matched in their English source form."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
