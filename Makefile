@@ -6,7 +6,7 @@ PORT ?= 8000
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=samenspel.settings_test
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install demo lint format messages browser-deps check-deploy bench
+.PHONY: run test test-postgres install demo lint format messages browser-deps check-deploy bench
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,12 +25,31 @@ demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 
-## make test: lint, migration check and the whole test suite, browser tests included.
+## make test: lint, migration check and the whole test suite, browser tests included, on SQLite
+## and then on PostgreSQL 15 + pgvector (skipped with a notice only where that cannot be installed).
 test: install browser-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(TEST_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
+	@$(MAKE) --no-print-directory test-postgres
+
+## make test-postgres: the whole suite on a throwaway PostgreSQL 15 + pgvector on 127.0.0.1:5433
+## (.ci/postgres.sh builds pgvector once and starts the cluster; data in /tmp). Exit 77 from the
+## script means "cannot be installed here" (not root and no sudo, or no network): a notice, except
+## on CI, where the PostgreSQL run is required.
+PG_TEST_URL := postgres://postgres@127.0.0.1:5433/samenspel
+test-postgres: install browser-deps
+	@rc=0; bash .ci/postgres.sh >/dev/null || rc=$$?; \
+	if [ $$rc -eq 77 ] && [ "$${CI:-}" != "true" ] && [ "$${CI:-}" != "1" ]; then \
+		echo "NOTICE: PostgreSQL 15 + pgvector cannot be set up on this machine (see above): the"; \
+		echo "NOTICE: PostgreSQL run is SKIPPED. 'make test-postgres' as root (or with sudo) adds it."; \
+	elif [ $$rc -ne 0 ]; then \
+		echo "ERROR: .ci/postgres.sh failed (exit $$rc); the PostgreSQL run is required here." >&2; exit 1; \
+	else \
+		echo "Running the test suite on PostgreSQL 15 + pgvector ($(PG_TEST_URL))"; \
+		DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest; \
+	fi
 
 # Debian's Chromium drives the browser tests (Playwright never downloads a browser here);
 # gettext lets the translation test compare the catalogue with the source.

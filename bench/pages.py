@@ -38,9 +38,14 @@ PAGES = {
     "list+facets": "/instrumenten/?fase=uitvoeren&sector=algemeen&soort=werkvorm",
     "list page 3": "/instrumenten/?page=3",
     "phase": "/fasen/uitvoeren/",
-    "instrument": "/instrumenten/drie-fasen-orientatie-actie-evaluatie/",
+    "instrument": "/instrumenten/stand-up-met-foto/",
     "concept": "/begrippen/boundary-crossing/",
     "english list": "/en/instrumenten/?fase=starten",
+    "communities": "/communities/",
+    "community": "/communities/gas-erop/",
+    "journal": "/communities/gas-erop/journaal/",
+    "experiences": "/ervaringen/",
+    "questions": "/vragen/",
 }
 
 

@@ -95,3 +95,7 @@ KNOWN_AUDIENCES = {
     "werkgever": "employer",
     "webber": "Webber",
 }
+
+# "When to use" is free text without a database limit; longer is a paste error, not a
+# situation. The edit form and the library importer both enforce it.
+WHEN_TO_USE_MAX_LENGTH = 2000

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from instruments.constants import Kind, Phase, Status
+from instruments.constants import WHEN_TO_USE_MAX_LENGTH, Kind, Phase, Status
 from instruments.models import Audience, Instrument, Sector
 from lib.uploads import validate_attachment
 
@@ -31,6 +31,17 @@ class InstrumentForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("Markdown is allowed: *italic*, **bold**, lists and links."),
+    )
+    when_to_use = forms.CharField(
+        label=_("When to use"),
+        required=False,
+        max_length=WHEN_TO_USE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Describe the situations and signals in the words of a facilitator: what do people "
+            "notice or complain about when this instrument would help? For example: everyone "
+            "agrees but nothing happens; partners drop out after the kick-off."
+        ),
     )
     steps = forms.CharField(
         label=_("Steps"),
@@ -98,6 +109,7 @@ class InstrumentForm(forms.Form):
         return {
             **{key: record.get(key, "") for key in ("title", "title_en", "summary", "source")},
             "description": record.get("description", ""),
+            "when_to_use": record.get("when_to_use", ""),
             "steps": "\n".join(record.get("steps", [])),
             "phases": record.get("phases", []),
             "kind": record.get("kind", ""),
@@ -137,6 +149,8 @@ class InstrumentForm(forms.Form):
             "keywords": [k.strip() for k in data["keywords"].split(",") if k.strip()],
             "status": data["status"],
         }
+        if data["when_to_use"].strip():
+            record["when_to_use"] = data["when_to_use"].strip()
         if data["licence"].strip():
             record["licence"] = data["licence"].strip()
         if data["organisation"].strip():

@@ -98,6 +98,14 @@ class Instrument(models.Model):
     title_en = models.CharField(_("English title"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), max_length=1000)
     body = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    when_to_use = models.TextField(
+        _("when to use"),
+        blank=True,
+        help_text=_(
+            "The situations and signals the instrument helps with, in a facilitator's own "
+            "words: symptoms, not solutions."
+        ),
+    )
     steps = models.JSONField(_("steps"), default=list, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     keywords = models.JSONField(_("keywords"), default=list, blank=True)

@@ -23,7 +23,7 @@ REQUIRED_KEYS = (
     "id", "title", "title_en", "summary", "description", "steps", "phases", "kind",
     "sectors", "audience", "source", "related", "keywords",
 )  # fmt: skip
-OPTIONAL_KEYS = ("licence", "status", "organisation", "links")
+OPTIONAL_KEYS = ("when_to_use", "licence", "status", "organisation", "links")
 LIST_KEYS = ("steps", "phases", "sectors", "audience", "related", "keywords")
 
 FIELD_LABELS = {
@@ -40,6 +40,7 @@ FIELD_LABELS = {
     "source": _("source or citation"),
     "related": _("related instruments"),
     "keywords": _("keywords"),
+    "when_to_use": _("when to use"),
     "licence": _("licence"),
     "status": _("status"),
     "organisation": _("provider organisation"),
@@ -68,6 +69,8 @@ def instrument_to_record(instrument: Instrument) -> dict:
         "title_en": instrument.title_en,
         "summary": instrument.summary,
         "description": instrument.body,
+        # Written only when filled, right after the description (as in instruments.json).
+        **({"when_to_use": instrument.when_to_use} if instrument.when_to_use else {}),
         "steps": list(instrument.steps),
         "phases": instrument.phase_values,
         "kind": instrument.kind,

@@ -30,7 +30,7 @@ from instruments.records import instrument_to_record, with_record_relations
 from lib.revisions import store_revision
 
 SCALAR_FIELDS = [
-    "title", "title_en", "summary", "body", "steps", "kind", "keywords",
+    "title", "title_en", "summary", "body", "when_to_use", "steps", "kind", "keywords",
     "source", "licence", "status", "organisation",
 ]  # fmt: skip
 MESSAGE_NOT_PROVIDER = gettext_noop("Only instrument providers can add instruments.")
@@ -89,6 +89,7 @@ def _apply_scalars(instrument: Instrument, record: dict) -> None:
     instrument.title_en = record.get("title_en", "")
     instrument.summary = record["summary"]
     instrument.body = record.get("description", "")
+    instrument.when_to_use = record.get("when_to_use", "")
     instrument.steps = list(record.get("steps", []))
     instrument.kind = record["kind"]
     instrument.keywords = list(record.get("keywords", []))

@@ -6,16 +6,18 @@
   one that occurs more often in the header line; the export writes commas.
 - Line 1 is the header and names the columns. The names are the keys of
   instruments.json: id, title, title_en, summary, description, steps, phases, kind,
-  sectors, audience, source, related, keywords, plus the optional licence, status,
-  organisation and links. The columns can be in any order. The id, title, summary,
-  kind and phases columns are required. A missing optional column counts as empty,
-  so importing a row replaces the whole instrument.
+  sectors, audience, source, related, keywords, plus the optional when_to_use,
+  licence, status, organisation and links. The columns can be in any order. The id,
+  title, summary, kind and phases columns are required. A missing optional column
+  counts as empty, so importing a row replaces the whole instrument.
 - A quoted cell ("...") may hold the delimiter, line breaks and doubled quotes ("").
 - List columns (steps, phases, sectors, audience, related, keywords, links): items are
   separated by "|", spaces around an item are ignored, and an empty cell is an empty
   list. An item cannot contain "|" itself. The export refuses a record with such an
   item rather than split it silently.
 - links: each item is a Markdown link, [title](https://address).
+- when_to_use: plain text (the situations and signals the instrument helps with);
+  it may hold line breaks. An empty cell means none.
 - licence, status, organisation: an empty cell means none. For status, an empty cell
   means published.
 - Error messages give the line on which the record starts. The header is line 1.
@@ -33,7 +35,7 @@ from library.validation import INSTRUMENTS, required_keys
 COLUMNS = (*REQUIRED_KEYS, *OPTIONAL_KEYS)
 REQUIRED_COLUMNS = required_keys(INSTRUMENTS)
 LIST_COLUMNS = (*LIST_KEYS, "links")
-EMPTY_MEANS_ABSENT = ("licence", "status", "organisation")
+EMPTY_MEANS_ABSENT = ("when_to_use", "licence", "status", "organisation")
 DELIMITERS = (",", ";")
 LIST_SEPARATOR = "|"
 EXPORT_LIST_SEPARATOR = " | "

@@ -62,7 +62,7 @@ MODELS = {INSTRUMENTS: Instrument, CONCEPTS: Concept, COMMUNITIES: Community}
 DEFAULTS = {
     INSTRUMENTS: {
         "title_en": "", "description": "", "steps": [], "sectors": [], "audience": [],
-        "source": "", "related": [], "keywords": [], "licence": "",
+        "source": "", "related": [], "keywords": [], "when_to_use": "", "licence": "",
         "status": Status.PUBLISHED.value, "organisation": "", "links": [],
     },
     CONCEPTS: {"term_en": "", "source": "", "related": []},
@@ -98,6 +98,10 @@ class ImportReport:
 
     def add(self, kind: str, outcome: str) -> None:
         self.counts.setdefault(kind, Counter())[outcome] += 1
+
+    @property
+    def created_count(self) -> int:
+        return sum(count[CREATED] for count in self.counts.values())
 
     def summary_lines(self) -> list[str]:
         lines = []

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from communities.models import Community, Level
-from instruments.constants import Kind, Phase, Status
+from instruments.constants import WHEN_TO_USE_MAX_LENGTH, Kind, Phase, Status
 from instruments.models import Audience, Instrument, InstrumentLink, Organisation, Sector
 from knowledge.models import Concept
 from library import problems as p
@@ -73,6 +73,7 @@ RULES: dict[str, dict[str, FieldRule]] = {
         "source": FieldRule("text", max_length=_max(Instrument, "source")),
         "related": FieldRule("list", unique_items=True),
         "keywords": FieldRule("list"),
+        "when_to_use": FieldRule("text", max_length=WHEN_TO_USE_MAX_LENGTH),
         "licence": FieldRule("text", max_length=_max(Instrument, "licence")),
         "status": FieldRule("text", choices=tuple(Status.values), noun="status"),
         "organisation": FieldRule("text", max_length=_max(Organisation, "name")),

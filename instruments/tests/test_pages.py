@@ -137,6 +137,20 @@ def test_the_instrument_page_shows_sanitised_markdown_steps_and_related(client):
     assert "3.2 a" in html
 
 
+def test_the_instrument_page_shows_when_to_use_under_its_heading(client):
+    instrument = InstrumentFactory(
+        n="situaties", when_to_use="Mensen haken af.\n\nNiemand voelt zich eigenaar."
+    )
+    without = InstrumentFactory(n="zonder")
+
+    html = client.get(instrument.get_absolute_url()).content.decode()
+
+    assert "Wanneer inzetten" in html
+    assert html.index("Wanneer inzetten") < html.index("Over dit instrument")
+    assert "<p>Mensen haken af.</p>" in html and "Niemand voelt zich eigenaar." in html
+    assert "Wanneer inzetten" not in client.get(without.get_absolute_url()).content.decode()
+
+
 def test_related_drafts_are_not_shown_to_others(client, provider):
     draft = InstrumentFactory(n="verborgen", title="Verborgen concept", status=Status.DRAFT)
     instrument = InstrumentFactory(n="zichtbaar", related=[draft.slug])

@@ -129,3 +129,21 @@ def test_audiences_that_differ_only_in_case_get_their_own_codes():
     assert instrument_record(instrument)["audience"] == ["Docent"]
     slugs = sorted(link.audience.slug for link in instrument.audience_links.all())
     assert slugs == ["docent-2"]
+
+
+def test_when_to_use_round_trips_through_the_record_and_is_left_out_when_empty(provider):
+    situation = "Iedereen is het eens, maar er gebeurt niets."
+    instrument = InstrumentFactory(owner=provider, when_to_use=situation)
+
+    record = instrument_record(instrument)
+
+    assert instrument.when_to_use == situation
+    assert record["when_to_use"] == situation
+    assert list(record).index("when_to_use") == list(record).index("description") + 1
+    services.instrument_update(
+        user=provider, instrument=instrument, record={**record, "when_to_use": ""}
+    )
+    instrument.refresh_from_db()
+    assert instrument.when_to_use == ""
+    assert "when_to_use" not in instrument_record(instrument)
+    assert "when_to_use" not in instrument.revisions.get(number=2).data

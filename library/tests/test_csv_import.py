@@ -96,7 +96,7 @@ def test_csv_reports_header_and_row_problems_without_writing(small_library_in_db
     assert run_failing_import(typo) == [
         'b.csv: line 1, field "keywrods": unknown column (allowed: id, title, title_en, summary, '
         "description, steps, phases, kind, sectors, audience, source, related, keywords, "
-        'licence, status, organisation, links); did you mean "keywords"?',
+        'when_to_use, licence, status, organisation, links); did you mean "keywords"?',
         "b.csv: line 3: 4 values for 6 columns",
         "b.csv: line 4: 7 values for 6 columns",
     ]
@@ -124,3 +124,19 @@ def test_csv_ignores_blank_lines_and_trailing_empty_cells(tmp_path):
     library_import(path=path)
 
     assert Instrument.objects.filter(slug="x").exists()
+
+
+def test_csv_when_to_use_is_a_plain_text_column_and_an_empty_cell_means_none(tmp_path):
+    path = _csv(
+        tmp_path,
+        "id,title,summary,phases,kind,when_to_use\r\n"
+        'signalen,Signalen,Wat zie je?,starten,model,"Mensen haken af | niemand\n'
+        'voelt zich eigenaar, ""echt"" niet."\r\n'
+        "leeg,Leeg,Niets.,starten,model,\r\n",
+    )
+
+    run_command("import_library", str(path))
+
+    signalen = Instrument.objects.get(slug="signalen")
+    assert signalen.when_to_use == 'Mensen haken af | niemand\nvoelt zich eigenaar, "echt" niet.'
+    assert Instrument.objects.get(slug="leeg").when_to_use == ""

@@ -114,3 +114,14 @@ def test_csv_export_refuses_an_item_that_contains_the_separator(tmp_path):
         run_command("export_library", str(tmp_path / "out"), "--format", "csv")
 
     assert not (tmp_path / "out").exists()
+
+
+def test_every_demo_instrument_says_when_to_use_it_and_the_export_keeps_it(tmp_path):
+    run_command("export_library", str(tmp_path), "--format", "csv")
+    header = (tmp_path / "instruments.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+
+    source = read_records(DEMO_DIR / "instruments.json")
+    assert all(record["when_to_use"].strip() for record in source)
+    assert "when_to_use" in header.split(",")
+    exported = _by_id(library_records()["instruments"])
+    assert all(exported[r["id"]]["when_to_use"] == r["when_to_use"] for r in source)

@@ -131,7 +131,8 @@ def test_import_lists_every_problem_of_every_file(small_library_in_db, demo_copy
         "overzicht)",
         'record "ontwerpsessie-bouwstenen" (#2), field "sumary": unknown key (allowed: id, '
         "title, title_en, summary, description, steps, phases, kind, sectors, audience, source, "
-        'related, keywords, licence, status, organisation, links); did you mean "summary"?',
+        "related, keywords, when_to_use, licence, status, organisation, links); "
+        'did you mean "summary"?',
         'record "ontwerpsessie-bouwstenen" (#2), field "summary": missing (required)',
         'record "actiebereidheid-stellingen" (#3), field "related": unknown related instrument '
         '"bestaat-niet" (not in this import nor in the database)',
@@ -156,6 +157,8 @@ def test_import_lists_every_problem_of_every_file(small_library_in_db, demo_copy
         ({"sectors": ["Zorg en welzijn"]}, "sectors", "is not a valid code"),
         ({"title": None}, "title", "must be a string, not null"),
         ({"title": "x" * 201}, "title", "is 201 characters long (at most 200)"),
+        ({"when_to_use": "x" * 2001}, "when_to_use", "is 2001 characters long (at most 2000)"),
+        ({"when_to_use": ["Mensen haken af"]}, "when_to_use", "must be a string, not a list"),
         ({"status": "archived"}, "status", 'unknown status "archived"'),
         ({"links": [{"url": "geen-adres", "title": "A"}]}, "links", "not a valid web address"),
         ({"links": [{"href": "https://example.org"}]}, "links", 'exactly the keys "url"'),

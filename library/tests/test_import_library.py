@@ -150,6 +150,7 @@ def test_optional_instrument_keys_are_imported(small_library, tmp_path):
     record = {
         **read_records(small_library / "instruments.json")[0],
         "related": [],
+        "when_to_use": "Partners haken af na de kick-off.",
         "licence": "CC BY 4.0",
         "status": "draft",
         "organisation": "Hogeschool Voorbeeld",
@@ -159,6 +160,7 @@ def test_optional_instrument_keys_are_imported(small_library, tmp_path):
     library_import(path=write_records(tmp_path / "instruments.json", [record]))
 
     instrument = Instrument.objects.get(slug=record["id"])
+    assert instrument.when_to_use == "Partners haken af na de kick-off."
     assert instrument.licence == "CC BY 4.0"
     assert instrument.status == "draft"
     assert instrument.organisation.name == "Hogeschool Voorbeeld"
