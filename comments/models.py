@@ -11,15 +11,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lib.models import exactly_one_set
+
 TARGET_FIELDS = ("instrument", "experience", "journal_entry", "question")
-
-
-def _exactly_one_target() -> Q:
-    """One of ``TARGET_FIELDS`` set and the others empty (in their order, as migrated)."""
-    condition = Q()
-    for chosen in TARGET_FIELDS:
-        condition |= Q(**{f"{name}__isnull": name != chosen for name in TARGET_FIELDS})
-    return condition
 
 
 class CommentQuerySet(models.QuerySet):
@@ -92,7 +86,7 @@ class Comment(models.Model):
         verbose_name_plural = _("comments")
         constraints = [
             models.CheckConstraint(
-                condition=_exactly_one_target(),
+                condition=exactly_one_set(TARGET_FIELDS),
                 name="comment_has_exactly_one_target",
             )
         ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,3 +26,12 @@ class Revision(models.Model):
     class Meta:
         abstract = True
         ordering = ["-number"]
+
+
+def exactly_one_set(fields: tuple[str, ...]) -> Q:
+    """A check-constraint condition: one of the nullable foreign keys ``fields`` is set and
+    the others are empty (for rows that point at exactly one of several kinds of target)."""
+    condition = Q()
+    for chosen in fields:
+        condition |= Q(**{f"{name}__isnull": name != chosen for name in fields})
+    return condition

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+
+from lib.models import exactly_one_set
 
 
 class Follow(models.Model):
@@ -44,11 +45,7 @@ class Follow(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    Q(instrument__isnull=False, community__isnull=True, question__isnull=True)
-                    | Q(instrument__isnull=True, community__isnull=False, question__isnull=True)
-                    | Q(instrument__isnull=True, community__isnull=True, question__isnull=False)
-                ),
+                condition=exactly_one_set(("instrument", "community", "question")),
                 name="follow_has_exactly_one_target",
             ),
             models.UniqueConstraint(fields=["user", "instrument"], name="unique_follow_instrument"),
