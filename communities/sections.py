@@ -48,6 +48,7 @@ Provider = Callable[[HttpRequest, Community], "tuple[str, dict] | None"]
 # Sections below the community's details, in this order.
 SECTION_PROVIDERS: list[Provider | str] = [
     "journal.sections.journal_section",
+    "search.recommendations.community_section",
 ]
 
 # Buttons in the header of the community page (for everyone who sees the page).

@@ -19,6 +19,7 @@ from instruments.forms import AttachmentForm, InstrumentForm
 from instruments.records import FIELD_LABELS
 from journal.selectors import instrument_usage
 from lib.revisions import diff_records, revision_pair
+from search.recommendations import recommendations_for_instrument
 
 PAGE_SIZE = 20
 
@@ -48,7 +49,8 @@ def instrument_list(request):
 
 def _detail_context(request, instrument, *, attachment_form=None) -> dict:
     """What the instrument page shows: the instrument, and from other apps where it worked
-    (experiences), its use in development journals and its comments, each read through the
+    (experiences), its use in development journals, its comments and recommendations (similar
+    instruments, instruments that worked in similar contexts), each read through the
     visibility rule for ``request.user``.
     """
     can_edit = request.user.is_authenticated and (
@@ -61,6 +63,7 @@ def _detail_context(request, instrument, *, attachment_form=None) -> dict:
         **instrument_region_context(request, instrument),
         "journal_usage": instrument_usage(user=request.user, instrument=instrument),
         "comment_thread": comment_thread(user=request.user, target=instrument),
+        "recommendations": recommendations_for_instrument(request.user, instrument),
     }
 
 

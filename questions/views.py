@@ -14,6 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from comments.selectors import comment_thread
 from questions import selectors, services
 from questions.forms import AnswerForm, QuestionFilterForm, QuestionForm
+from search.recommendations import recommendations_for_question
 
 PAGE_SIZE = 20
 
@@ -57,6 +58,7 @@ def _detail_context(request, question, *, answer_form=None) -> dict:
         "answer_form": answer_form
         or (AnswerForm(user=user, prefix="answer") if user.is_authenticated else None),
         "is_asker": user.is_authenticated and question.author_id == user.pk,
+        "recommendations": recommendations_for_question(user, question),
     }
 
 

@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("ervaringen/", include("experiences.urls")),
     path("reacties/", include("comments.urls")),
     path("vragen/", include("questions.urls")),
+    path("", include("search.urls")),
     path("meldingen/", include("notifications.urls")),
     path("account/", include("accounts.urls")),
     path("account/", include("allauth.urls")),

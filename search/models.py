@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from search.fields import EmbeddingField
+
 
 class DocumentKind(models.TextChoices):
     INSTRUMENT = "instrument", _("instrument")
@@ -64,7 +66,7 @@ class SearchChunk(models.Model):
     is_linked = models.BooleanField(
         default=False, help_text="Text from linked public content, not the item's own."
     )
-    embedding = models.BinaryField(help_text="float32 vector, little-endian bytes.")
+    embedding = EmbeddingField(help_text="float32 vector, little-endian bytes.")
 
     class Meta:
         ordering = ["document", "position"]

@@ -27,6 +27,8 @@ DEFAULT_WEIGHTS = {
     "long": {"bm25": 0.3, "dense": 0.7},
     "linked": 0.8,
     "dense_floor": 0.5,
+    "min_relative": 0.3,
+    "feedback": 0.5,
 }
 
 
@@ -60,10 +62,15 @@ class LoadedIndex:
     matrix: np.ndarray
     bm25: bm25s.BM25 | None
     vocabulary: set[str]
+    kind_array: np.ndarray  # doc_kind as an object array, for masks
+    rows_by_key: dict[tuple[str, str], int]
 
     @property
     def size(self) -> int:
         return len(self.doc_pk)
+
+    def row_of(self, kind: str, key: str) -> int | None:
+        return self.rows_by_key.get((kind, key))
 
 
 _cache: dict[str, LoadedIndex] = {}
@@ -127,6 +134,8 @@ def _load(version: tuple[int, str]) -> LoadedIndex:
         matrix=matrix,
         bm25=retriever,
         vocabulary=vocabulary,
+        kind_array=np.array([d[1] for d in documents], dtype=object),
+        rows_by_key={(d[1], d[3]): row for row, d in enumerate(documents)},
     )
 
 
@@ -160,9 +169,12 @@ def chunk_dense(index: LoadedIndex, vector: np.ndarray) -> np.ndarray:
 
 
 def per_document_max(index: LoadedIndex, chunk_scores: np.ndarray, fill: float) -> np.ndarray:
+    """The best chunk score of each document (``fill`` for one without chunks). Chunks are
+    stored contiguously per document, so one ``reduceat`` does it."""
     scores = np.full(index.size, fill, dtype=np.float32)
-    if len(chunk_scores):
-        np.maximum.at(scores, index.chunk_doc, chunk_scores)
+    has_chunks = index.doc_chunk_end > index.doc_chunk_start
+    if len(chunk_scores) and has_chunks.any():
+        scores[has_chunks] = np.maximum.reduceat(chunk_scores, index.doc_chunk_start[has_chunks])
     return scores
 
 
@@ -214,6 +226,18 @@ def components(index: LoadedIndex, query: str, *, mode: str = "hybrid") -> Compo
     )
 
 
+def vector_components(index: LoadedIndex, vector: np.ndarray) -> Components:
+    """Cosine similarity of every document to ``vector`` (recommendations)."""
+    c_dense = chunk_dense(index, vector)
+    return Components(
+        bm25=np.zeros(index.size, dtype=np.float32),
+        dense=per_document_max(index, c_dense, -1.0),
+        chunk_bm25=np.zeros(len(c_dense), dtype=np.float32),
+        chunk_dense=c_dense,
+        query_terms=set(),
+    )
+
+
 def normalise_dense(dense: np.ndarray, allowed: np.ndarray, floor_quantile: float) -> np.ndarray:
     """Cosines mapped to 0..1 among allowed documents: 0 at the ``floor_quantile`` of their
     scores (and below), 1 at the best. e5 cosines crowd in a narrow band, so the floor
@@ -232,33 +256,36 @@ def normalise_dense(dense: np.ndarray, allowed: np.ndarray, floor_quantile: floa
 
 
 def fuse(
-    parts: Components,
+    bm25: np.ndarray,
+    dense: np.ndarray,
     allowed: np.ndarray,
     *,
     mode: str,
     bm25_weight: float,
     dense_weight: float,
     floor_quantile: float,
+    min_relative: float = 0.0,
 ) -> np.ndarray:
-    """Weighted normalised-score fusion; documents that are not allowed score -inf."""
+    """Weighted normalised-score fusion of candidates' raw scores. Candidates that are not
+    allowed, have no signal, or score below ``min_relative`` × the best score get -inf."""
     fused = np.full(len(allowed), -np.inf, dtype=np.float32)
     if not allowed.any():
         return fused
-    bm25 = np.zeros_like(parts.bm25)
-    top = float(parts.bm25[allowed].max())
+    lexical = np.zeros_like(bm25)
+    top = float(bm25[allowed].max())
     if top > 0:
-        bm25[allowed] = parts.bm25[allowed] / top
-    dense = normalise_dense(parts.dense, allowed, floor_quantile)
+        lexical[allowed] = bm25[allowed] / top
+    meaning = normalise_dense(dense, allowed & (dense > -1), floor_quantile)
     if mode == "bm25":
-        score = bm25
-        keep = parts.bm25 > 0
+        score, keep = lexical, bm25 > 0
     elif mode == "dense":
-        score = dense
-        keep = dense > 0
+        score, keep = meaning, dense > -1
     else:
-        score = bm25_weight * bm25 + dense_weight * dense
-        keep = (parts.bm25 > 0) | (dense > 0)
+        score = bm25_weight * lexical + dense_weight * meaning
+        keep = (bm25 > 0) | (meaning > 0)
     keep &= allowed
+    if keep.any() and min_relative > 0:
+        keep &= score >= min_relative * float(score[keep].max())
     fused[keep] = score[keep]
     return fused
 

@@ -1,28 +1,25 @@
-"""Reads of the search index: ``search`` (query → ranked results) and ``similar_to``
-(item → nearest items, for recommendations). Both filter by the visibility rule before
-the ranking is cut, so paging and counts never reveal what the user may not read.
+"""Reads of the search index: ``search`` (query → ranked results), ``similar_to`` (item →
+nearest items) and ``similar_to_text`` (a pasted situation → nearest items), for the
+search page, recommendations and the situation page.
+
+Each asks ``search.retrieval`` for candidates (in process or in PostgreSQL), applies the
+visibility rule to them, fuses the scores and only then cuts the ranking, so paging and
+counts never reveal what the user may not read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from search import retrieval
 from search.models import DocumentKind
-from search.ranking import (
-    LoadedIndex,
-    best_chunk,
-    components,
-    document_vector,
-    fuse,
-    get_index,
-    per_document_max,
-    query_weights,
-    weights,
-)
-from search.text import matched_words
+from search.ranking import current_version, fuse, query_weights, weights
+from search.retrieval import Candidates
+from search.text import key_sentences, matched_words
 
 MODES = ("hybrid", "bm25", "dense")
 SNIPPET_CHARS = 280
@@ -38,7 +35,10 @@ class SearchResult:
     score: float
     snippet: str
     matched_terms: list[str] = field(default_factory=list)
-    reason: str = "terms"  # "terms": shares matched_terms; "meaning": similar in meaning
+    reason: str = "terms"
+    """"terms": shares ``matched_terms``; "meaning": similar in meaning to ``snippet``;
+    "context": the best passage is public text of an experience, answer or journal entry
+    that used this instrument (it worked in a similar context)."""
 
     def as_dict(self) -> dict:
         return {"type": self.kind, "id": self.key, "title": self.title, "score": self.score}
@@ -52,6 +52,8 @@ class SearchResults:
     offset: int
     limit: int
     results: list[SearchResult]
+    ranked: list[tuple[str, int]] = field(default_factory=list)
+    """(kind, object id) of every result above the relevance cut-off, best first."""
 
     def __iter__(self):
         return iter(self.results)
@@ -64,37 +66,79 @@ class SearchResults:
         return self.offset + self.limit < self.total
 
 
-def allowed_documents(index: LoadedIndex, user, kinds: Iterable[str] | None = None) -> np.ndarray:
-    """A boolean mask over the index: documents ``user`` may see (and of ``kinds``)."""
+PUBLIC_TTL_SECONDS = 30
+_public_sets: dict[str, tuple] = {}
+
+
+def _public_ids() -> dict[str, np.ndarray]:
+    """What an anonymous visitor may see, by the visibility rule, remembered per index
+    version for at most ``PUBLIC_TTL_SECONDS``: saving an instrument or a community (the
+    only ways their visibility changes) bumps the version, and the time limit covers bulk
+    updates that bypass saving. At 100k items this saves a large ``pk IN (…)`` per search."""
+    from django.contrib.auth.models import AnonymousUser
+
     from communities.visibility import listed_communities, readable_communities
     from instruments.models import Instrument
 
-    allowed = np.ones(index.size, dtype=bool)
-    if kinds:
-        wanted = set(kinds)
-        allowed &= np.array([kind in wanted for kind in index.doc_kind], dtype=bool)
-    if not index.size:
+    version = current_version()
+    cached = _public_sets.get("ids")
+    if cached and cached[0] == version and time.monotonic() - cached[1] < PUBLIC_TTL_SECONDS:
+        return cached[2]
+    anonymous = AnonymousUser()
+    ids = {
+        DocumentKind.INSTRUMENT: Instrument.objects.visible_to(anonymous),
+        DocumentKind.COMMUNITY: listed_communities(anonymous),
+        "readable": readable_communities(anonymous),
+    }
+    ids = {
+        name: np.array(sorted(queryset.values_list("pk", flat=True)), dtype=np.int64)
+        for name, queryset in ids.items()
+    }
+    _public_sets["ids"] = (version, time.monotonic(), ids)
+    return ids
+
+
+def visible_mask(user, candidates: Candidates) -> np.ndarray:
+    """Which candidates ``user`` may see, by the one visibility rule: community content by
+    ``readable_communities``, communities by ``listed_communities``, instruments by
+    ``Instrument.objects.visible_to``. What anyone may see comes from ``_public_ids``; a
+    signed-in user's rules are asked only about the candidates beyond that."""
+    from communities.visibility import listed_communities, readable_communities
+    from instruments.models import Instrument
+
+    allowed = np.ones(len(candidates), dtype=bool)
+    if not len(candidates):
         return allowed
-    kind_array = np.array(index.doc_kind)
-    readable = np.array(list(readable_communities(user).values_list("pk", flat=True)))
-    in_community = index.doc_community >= 0
-    allowed &= ~in_community | np.isin(index.doc_community, readable)
-    instruments = kind_array == DocumentKind.INSTRUMENT
-    if instruments.any():
-        visible = np.array(list(Instrument.objects.visible_to(user).values_list("pk", flat=True)))
-        allowed &= ~instruments | np.isin(index.doc_object_id, visible)
-    communities = kind_array == DocumentKind.COMMUNITY
-    if communities.any():
-        listed = np.array(list(listed_communities(user).values_list("pk", flat=True)))
-        allowed &= ~communities | np.isin(index.doc_object_id, listed)
+    public = _public_ids()
+    signed_in = user is not None and user.is_authenticated
+    in_community = candidates.community >= 0
+    if in_community.any():
+        readable = np.isin(candidates.community, public["readable"])
+        hidden = in_community & ~readable
+        if signed_in and hidden.any():
+            extra = readable_communities(user).filter(
+                pk__in=set(candidates.community[hidden].tolist())
+            )
+            readable |= np.isin(candidates.community, list(extra.values_list("pk", flat=True)))
+        allowed &= ~in_community | readable
+    for kind, queryset in (
+        (DocumentKind.INSTRUMENT, Instrument.objects.visible_to(user) if signed_in else None),
+        (DocumentKind.COMMUNITY, listed_communities(user) if signed_in else None),
+    ):
+        of_kind = candidates.kind == kind
+        if not of_kind.any():
+            continue
+        visible = np.isin(candidates.object_id, public[kind])
+        hidden = of_kind & ~visible
+        if queryset is not None and hidden.any():
+            extra = queryset.filter(pk__in=candidates.object_id[hidden].tolist())
+            visible |= np.isin(candidates.object_id, list(extra.values_list("pk", flat=True)))
+        allowed &= ~of_kind | visible
     return allowed
 
 
-def _snippet(index: LoadedIndex, row: int, chunk: int) -> str:
-    if chunk < 0:
-        return ""
-    text = index.chunk_text[chunk]
-    prefix = f"{index.doc_title[row]}. "
+def _snippet(text: str, title: str) -> str:
+    prefix = f"{title}. "
     if text.startswith(prefix):
         text = text[len(prefix) :]
     if len(text) > SNIPPET_CHARS:
@@ -102,25 +146,52 @@ def _snippet(index: LoadedIndex, row: int, chunk: int) -> str:
     return text
 
 
-def _result(index: LoadedIndex, row: int, score: float, chunk: int, query_terms) -> SearchResult:
-    matched = matched_words(index.chunk_text[chunk], query_terms) if chunk >= 0 else []
-    return SearchResult(
-        kind=index.doc_kind[row],
-        key=index.doc_key[row],
-        object_id=int(index.doc_object_id[row]),
-        title=index.doc_title[row],
-        url=index.doc_url[row],
-        score=round(float(score), 4),
-        snippet=_snippet(index, row, chunk),
-        matched_terms=matched,
-        reason="terms" if matched else "meaning",
+def _results(candidates: Candidates, positions, scores: np.ndarray) -> list[SearchResult]:
+    positions = [int(p) for p in positions]
+    results = []
+    for position, (text, is_linked) in zip(positions, candidates.passages(positions), strict=True):
+        matched = matched_words(text, candidates.query_terms) if text else []
+        reason = "context" if is_linked else ("terms" if matched else "meaning")
+        results.append(
+            SearchResult(
+                kind=str(candidates.kind[position]),
+                key=candidates.key[position],
+                object_id=int(candidates.object_id[position]),
+                title=candidates.title[position],
+                url=candidates.url[position],
+                score=round(float(scores[position]), 4),
+                snippet=_snippet(text, candidates.title[position]),
+                matched_terms=matched,
+                reason=reason,
+            )
+        )
+    return results
+
+
+def _ranked(scores: np.ndarray) -> np.ndarray:
+    rows = np.flatnonzero(np.isfinite(scores))
+    return rows[np.lexsort((rows, -scores[rows]))]
+
+
+def _score(
+    user, candidates: Candidates, query: str, mode: str, among: np.ndarray | None = None
+) -> np.ndarray:
+    """Fused scores of the candidates ``user`` may see (and that are ``among``, if given)."""
+    config = weights()
+    bm25_weight, dense_weight = query_weights(query, config)
+    allowed = visible_mask(user, candidates)
+    if among is not None:
+        allowed &= among
+    return fuse(
+        candidates.bm25,
+        candidates.dense,
+        allowed,
+        mode=mode,
+        bm25_weight=bm25_weight,
+        dense_weight=dense_weight,
+        floor_quantile=float(config["dense_floor"]),
+        min_relative=float(config["min_relative"]) if mode == "hybrid" else 0.0,
     )
-
-
-def _rank(scores: np.ndarray) -> np.ndarray:
-    candidates = np.flatnonzero(np.isfinite(scores))
-    order = np.lexsort((candidates, -scores[candidates]))
-    return candidates[order]
 
 
 def search(
@@ -131,36 +202,43 @@ def search(
     mode: str = "hybrid",
     limit: int = 10,
     offset: int = 0,
+    within: Mapping[str, Collection[int]] | None = None,
 ) -> SearchResults:
-    """Rank the documents ``user`` may see for ``query``.
+    """Rank what ``user`` may see for ``query``.
 
     ``mode`` is "hybrid" (default), "bm25" or "dense"; ``kinds`` limits to DocumentKind
-    values. ``total`` counts documents with any lexical match or a cosine above the median.
+    values; ``within`` maps a kind to the object ids it may return (facet filters). Both
+    filter the ranking of all kinds, so the relevance cut-off (below ``min_relative`` × the
+    best score) is the same with and without them. ``total`` counts what passes.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
     query = (query or "").strip()
-    index = get_index()
-    if not query or not index.size:
+    if not query:
         return SearchResults(query, mode, 0, offset, limit, [])
-    allowed = allowed_documents(index, user, kinds)
-    parts = components(index, query, mode=mode)
-    bm25_weight, dense_weight = query_weights(query)
-    scores = fuse(
-        parts,
-        allowed,
-        mode=mode,
-        bm25_weight=bm25_weight,
-        dense_weight=dense_weight,
-        floor_quantile=float(weights()["dense_floor"]),
+    candidates = retrieval.for_query(_query_text(query), mode=mode)
+    scores = _score(user, candidates, query, mode)
+    ranked = _ranked(scores)
+    if kinds or within:
+        # Filters narrow the ranking of everything, so a filtered view shows exactly the
+        # results (and scores) the unfiltered one counted for that filter.
+        wanted = retrieval.prefilter_mask(candidates.kind, candidates.object_id, kinds, within)
+        ranked = ranked[wanted[ranked]]
+    page = _results(candidates, ranked[offset : offset + limit], scores)
+    return SearchResults(
+        query,
+        mode,
+        len(ranked),
+        offset,
+        limit,
+        page,
+        ranked=[(str(candidates.kind[r]), int(candidates.object_id[r])) for r in ranked],
     )
-    ranked = _rank(scores)
-    page = ranked[offset : offset + limit]
-    results = [
-        _result(index, int(row), scores[row], best_chunk(index, int(row), parts), parts.query_terms)
-        for row in page
-    ]
-    return SearchResults(query, mode, len(ranked), offset, limit, results)
+
+
+def _query_text(query: str) -> str:
+    """Long situation descriptions are cut to their key sentences (see ``key_sentences``)."""
+    return key_sentences(query)
 
 
 def similar_to(
@@ -168,30 +246,44 @@ def similar_to(
 ) -> list[SearchResult]:
     """Documents nearest in meaning to the document of ``kind``/``key`` (itself excluded),
     among those ``user`` may see; empty when ``user`` may not see the document itself."""
-    index = get_index()
-    rows = [
-        row
-        for row in range(index.size)
-        if index.doc_kind[row] == kind and index.doc_key[row] == str(key)
-    ]
-    if not rows:
+    found = retrieval.near_document(kind, key, kinds=kinds)
+    if found is None:
         return []
-    row = rows[0]
-    if not allowed_documents(index, user)[row]:
+    itself, candidates = found
+    if not visible_mask(user, itself).all():
         return []
-    vector = document_vector(index, row)
-    if vector is None:
-        return []
-    allowed = allowed_documents(index, user, kinds)
-    allowed[row] = False
-    chunk_scores = index.matrix @ vector
-    scores = per_document_max(index, chunk_scores, -np.inf)
-    scores[~allowed] = -np.inf
-    results = []
-    for other in _rank(scores)[:limit]:
-        start, end = int(index.doc_chunk_start[other]), int(index.doc_chunk_end[other])
-        chunk = start + int(np.argmax(chunk_scores[start:end])) if end > start else -1
-        result = _result(index, int(other), scores[other], chunk, set())
+    scores = np.where(visible_mask(user, candidates), candidates.dense, -np.inf)
+    results = _results(candidates, _ranked(scores)[:limit], scores)
+    for result in results:
         result.reason = "meaning"
-        results.append(result)
     return results
+
+
+def similar_to_text(
+    *,
+    user,
+    text: str,
+    limit: int = 10,
+    kinds: Iterable[str] | None = None,
+    exclude: Iterable[tuple[str, str]] = (),
+) -> list[SearchResult]:
+    """The items nearest to a free text (a pasted situation, a question): hybrid ranking
+    of its key sentences among ``kinds``; ``exclude`` drops (kind, key) pairs such as the
+    item itself."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    skip = {(kind, str(key)) for kind, key in exclude}
+    candidates = retrieval.for_query(_query_text(text), mode="hybrid")
+    among = retrieval.prefilter_mask(candidates.kind, candidates.object_id, kinds, None)
+    among &= np.array(
+        [
+            (str(kind), key) not in skip
+            for kind, key in zip(candidates.kind, candidates.key, strict=True)
+        ],
+        dtype=bool,
+    )
+    # Here the cut-off is relative to the best item of the kinds asked for: a question's
+    # own page must still get instruments when the question itself matches best.
+    scores = _score(user, candidates, text, "hybrid", among)
+    return _results(candidates, _ranked(scores)[:limit], scores)

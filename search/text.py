@@ -101,3 +101,34 @@ def chunk(sections: list[str], *, title: str) -> list[str]:
                     flush()
     flush()
     return chunks or [title]
+
+
+KEY_WORDS = 120
+
+
+def key_sentences(text: str, *, budget: int = KEY_WORDS) -> str:
+    """A long pasted situation cut to about ``budget`` words of its most telling sentences.
+
+    A paragraph of three hundred words matches nearly every document lexically and is
+    truncated by the embedding model anyway. Sentences are scored by their share of
+    content terms (not stopwords), so "we zijn met z'n allen bij elkaar gekomen" loses to
+    "de energiecoöperatie zoekt huurders"; the kept sentences stay in their order.
+    """
+    text = " ".join(text.split())
+    if len(text.split()) <= budget:
+        return text
+    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+    scored = []
+    for position, sentence in enumerate(sentences):
+        size = max(len(words(sentence)), 1)
+        content = len({term for term in terms(sentence) if not term.startswith("en:")})
+        scored.append((content / size**0.5, position, sentence))
+    kept: list[tuple[int, str]] = []
+    used = 0
+    for _score, position, sentence in sorted(scored, key=lambda s: (-s[0], s[1])):
+        size = len(sentence.split())
+        if used and used + size > budget:
+            continue
+        kept.append((position, " ".join(sentence.split()[:budget])))
+        used += size
+    return " ".join(sentence for _position, sentence in sorted(kept))

@@ -72,3 +72,11 @@ def test_demo_people_cannot_sign_in():
     demo = get_user_model().objects.filter(email__endswith="@demo.samenspel.invalid")
     assert demo.count() == 7
     assert not any(person.has_usable_password() for person in demo)
+
+
+@pytest.mark.django_db
+def test_skip_index_leaves_the_search_index_to_the_caller():
+    from search.models import SearchDocument
+
+    run_command("load_demo", "--skip-index")
+    assert not SearchDocument.objects.exists()

@@ -18,6 +18,13 @@ class Command(BaseCommand):
         "The search index is rebuilt once at the end when anything was added."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--skip-index",
+            action="store_true",
+            help="Do not rebuild the search index (the caller rebuilds it, e.g. a benchmark).",
+        )
+
     def handle(self, *args, **options):
         # Indexing every save one by one would embed the library several times over;
         # one rebuild at the end embeds each text once (with a progress bar).
@@ -32,5 +39,7 @@ class Command(BaseCommand):
         self.stdout.write(activity.summary_line())
         added = report.created_count + activity.people + activity.journal_entries
         added += activity.experiences
+        if options["skip_index"]:
+            return
         if added or not SearchDocument.objects.exists():
             call_command("rebuild_search_index", stdout=self.stdout, stderr=self.stderr)

@@ -1,0 +1,1 @@
+"""Database-specific search primitives (see ``search.backends.postgres``)."""
