@@ -189,8 +189,8 @@ def _expand_in_process(index, parts, query: str) -> None:
     unnormalised = ranking.query_vector(query) + alpha * chosen.mean(axis=0)
     scale = 1.0 / float(np.linalg.norm(unnormalised))
     rescored = np.argpartition(-pool, RESCORE - 1)[:RESCORE]
-    chunk_dense = pool * scale
-    chunk_dense[rescored] = index.matrix[rescored] @ vector
+    chunk_dense = np.where(pool > -1, pool * scale, -1.0).astype(np.float32)
+    chunk_dense[rescored] = np.where(pool[rescored] > -1, index.matrix[rescored] @ vector, -1.0)
     parts.chunk_dense = chunk_dense
     parts.dense = ranking.per_document_max(index, chunk_dense, -1.0)
 

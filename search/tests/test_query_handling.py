@@ -85,3 +85,20 @@ def test_feedback_never_learns_from_text_an_anonymous_visitor_cannot_read(monkey
     for used in seen:
         for vector in used:
             assert not any(np.allclose(vector, s) for s in secret_vectors)
+
+
+def test_a_large_corpus_uses_the_approximate_index_with_the_same_best_results(settings):
+    """Above SEARCH_ANN_MIN_CHUNKS the dense side asks a faiss IVF index instead of
+    scanning every chunk; on a small corpus forced over the threshold its best result
+    matches the exact scan."""
+    from search.ranking import get_index
+
+    for n in range(40):
+        InstrumentFactory(n=f"ann{n}", title=f"Instrument {n} over thema{n % 7} en wijk{n}")
+    exact = search(user=ANONYMOUS, query="thema3 wijk10", mode="dense", limit=5)
+    assert get_index().ann is None
+    settings.SEARCH_ANN_MIN_CHUNKS = 1
+    InstrumentFactory(n="ann-last", title="Nog een instrument")  # a new index version
+    assert get_index().ann is not None
+    approximate = search(user=ANONYMOUS, query="thema3 wijk10", mode="dense", limit=5)
+    assert approximate.results[0].key == exact.results[0].key
