@@ -9,7 +9,7 @@ queries (pinned in ``tests/test_query_counts.py``).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
@@ -39,6 +39,7 @@ from communities.models import (
 from communities.visibility import listed_communities, member_role, readable_communities
 from instruments.constants import PHASE_ORDER, HelixRole, Phase
 from instruments.models import Sector
+from lib.facets import Facet, FacetOption
 
 MESSAGE_MEMBERS_ONLY = gettext_noop("Only members of this community can do this.")
 MESSAGE_FACILITATORS_ONLY = gettext_noop("Only facilitators of this community can do this.")
@@ -139,20 +140,6 @@ class CommunityFilters:
         return not self.sectors or skip == "sector" or bool(set(self.sectors) & set(row["sectors"]))
 
 
-@dataclass
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class Facet:
-    name: str
-    options: list[FacetOption] = field(default_factory=list)
-
-
 def _sector_filter(sectors: tuple[str, ...]) -> Q:
     """Communities carrying any of ``sectors``.
 
@@ -200,10 +187,11 @@ def community_facets(*, user, filters: CommunityFilters, labels: dict[str, str])
         if filters.matches(r, skip="sector"):
             sectors.update(set(r["sectors"]))
     return [
-        Facet("fase", _options(Phase.choices, phases, filters.phases)),
-        Facet("niveau", _options(Level.choices, levels, filters.levels)),
+        Facet("fase", _("Current phase"), _options(Phase.choices, phases, filters.phases)),
+        Facet("niveau", _("Level"), _options(Level.choices, levels, filters.levels)),
         Facet(
             "sector",
+            _("Sector"),
             sorted(
                 _options(
                     [

@@ -7,10 +7,11 @@ queries however many instruments they show (pinned in ``tests/test_query_counts.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, QueryDict
+from django.utils.translation import gettext as _
 
 from instruments.constants import PHASE_ORDER, PHASE_QUESTIONS, Kind, Phase
 from instruments.models import (
@@ -22,6 +23,7 @@ from instruments.models import (
     InstrumentSector,
     Sector,
 )
+from lib.facets import Facet, FacetOption
 
 FACET_NAMES = ("fase", "soort", "sector", "doelgroep")
 
@@ -50,20 +52,6 @@ class InstrumentFilters:
     @property
     def is_empty(self) -> bool:
         return not (self.query or self.phases or self.kinds or self.sectors or self.audiences)
-
-
-@dataclass
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class Facet:
-    name: str
-    options: list[FacetOption] = field(default_factory=list)
 
 
 def with_card_relations(queryset: QuerySet[Instrument]) -> QuerySet[Instrument]:
@@ -156,6 +144,7 @@ def instrument_facets(*, user, filters: InstrumentFilters) -> list[Facet]:
     return [
         Facet(
             "fase",
+            _("Phase"),
             [
                 FacetOption(p.value, p.label, phase_counts.get(p.value, 0), p in filters.phases)
                 for p in Phase
@@ -163,6 +152,7 @@ def instrument_facets(*, user, filters: InstrumentFilters) -> list[Facet]:
         ),
         Facet(
             "soort",
+            _("Kind"),
             [
                 FacetOption(k.value, k.label, kind_counts.get(k.value, 0), k in filters.kinds)
                 for k in Kind
@@ -171,6 +161,7 @@ def instrument_facets(*, user, filters: InstrumentFilters) -> list[Facet]:
         ),
         Facet(
             "sector",
+            _("Sector"),
             [
                 FacetOption(s.slug, s.display_name, s.n, s.slug in filters.sectors)
                 for s in sector_rows
@@ -178,6 +169,7 @@ def instrument_facets(*, user, filters: InstrumentFilters) -> list[Facet]:
         ),
         Facet(
             "doelgroep",
+            _("Audience"),
             [
                 FacetOption(a.slug, a.display_name, a.n, a.slug in filters.audiences)
                 for a in audience_rows

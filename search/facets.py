@@ -35,6 +35,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from instruments.constants import PHASE_ORDER, Kind, Phase
+from lib.facets import Facet, FacetOption
 from search.models import DocumentKind
 
 MAX_QUERY_CHARS = 500
@@ -203,20 +204,6 @@ def matching(
     return [key for key in ranked if passes(key, attributes.get(key) or Attributes(), filters)]
 
 
-@dataclass
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class Facet:
-    name: str
-    options: list[FacetOption] = field(default_factory=list)
-
-
 def facet_counts(
     ranked: Sequence[Key],
     attributes: dict[Key, Attributes],
@@ -258,10 +245,12 @@ def facet_counts(
         key=lambda pair: (-counters["sector"][pair[0]], str(pair[1]).lower()),
     )
     return [
-        Facet("type", options("type", TYPE_LABELS.items(), filters.types)),
-        Facet("fase", options("fase", [(p.value, p.label) for p in Phase], filters.phases)),
-        Facet("soort", options("soort", Kind.choices, filters.kinds)),
-        Facet("sector", options("sector", sectors, filters.sectors)),
+        Facet("type", _("Type"), options("type", TYPE_LABELS.items(), filters.types)),
+        Facet(
+            "fase", _("Phase"), options("fase", [(p.value, p.label) for p in Phase], filters.phases)
+        ),
+        Facet("soort", _("Kind of instrument"), options("soort", Kind.choices, filters.kinds)),
+        Facet("sector", _("Sector"), options("sector", sectors, filters.sectors)),
     ]
 
 

@@ -47,6 +47,8 @@ class Candidates:
     query_terms: set[str]
     passages: Callable[[list[int]], list[tuple[str, bool]]]
     """Best passage (text, is linked text) of each candidate position asked for."""
+    version: tuple[int, str] | None = None
+    """The index version they were read at (saves reading it again for visibility)."""
 
     def __len__(self) -> int:
         return len(self.object_id)
@@ -132,10 +134,11 @@ def _inprocess_rows(index, rows: np.ndarray, parts) -> Candidates:
         dense=parts.dense[rows],
         query_terms=parts.query_terms,
         passages=passages,
+        version=index.version,
     )
 
 
-def _public(kind, object_id, community) -> np.ndarray:
+def _public(kind, object_id, community, version) -> np.ndarray:
     """Which documents anyone may read: only their text may steer a query (feedback)."""
     from django.contrib.auth.models import AnonymousUser
 
@@ -152,6 +155,7 @@ def _public(kind, object_id, community) -> np.ndarray:
         dense=np.zeros(len(object_id), dtype=np.float32),
         query_terms=set(),
         passages=lambda positions: [],
+        version=version,
     )
     return visible_mask(AnonymousUser(), pool)
 
@@ -176,7 +180,9 @@ def _expand_in_process(index, parts, query: str) -> None:
     top = np.argpartition(-pool, min(FEEDBACK_POOL, len(pool)) - 1)[:FEEDBACK_POOL]
     top = top[np.argsort(-pool[top])]
     rows = index.chunk_doc[top]
-    public = _public(index.kind_array[rows], index.doc_object_id[rows], index.doc_community[rows])
+    public = _public(
+        index.kind_array[rows], index.doc_object_id[rows], index.doc_community[rows], index.version
+    )
     chosen = index.matrix[top[public][:FEEDBACK_CHUNKS]]
     vector = _feedback_vector(query, chosen)
     if vector is None:
@@ -198,7 +204,7 @@ def _expand_in_process(index, parts, query: str) -> None:
 # ---------------------------------------------------------------- PostgreSQL
 
 
-def _expand_postgres(hits, query: str) -> np.ndarray | None:
+def _expand_postgres(hits, query: str, version) -> np.ndarray | None:
     meta = {
         pk: (kind, object_id, community if community is not None else -1)
         for pk, kind, object_id, community in SearchDocument.objects.filter(
@@ -209,7 +215,7 @@ def _expand_postgres(hits, query: str) -> np.ndarray | None:
     if not hits:
         return None
     rows = [meta[document] for document, _chunk, _score in hits]
-    public = _public(*(list(column) for column in zip(*rows, strict=True)))
+    public = _public(*(list(column) for column in zip(*rows, strict=True)), version)
     chosen = [hit[1] for hit, ok in zip(hits, public, strict=True) if ok][:FEEDBACK_CHUNKS]
     vectors = dict(SearchChunk.objects.filter(pk__in=chosen).values_list("pk", "embedding"))
     stacked = [from_bytes(vectors[pk]) for pk in chosen if pk in vectors]
@@ -235,6 +241,7 @@ def _postgres(
 ) -> Candidates:
     from search.backends import postgres
 
+    version = ranking.current_version()
     lexical_hits = []
     if query is not None and mode in ("bm25", "hybrid"):
         lexical_hits = postgres.lexical_chunks(query, limit=DEPTH)
@@ -242,7 +249,7 @@ def _postgres(
     if mode in ("dense", "hybrid"):
         if vector is None and query is not None:
             dense_hits = postgres.dense_chunks(ranking.query_vector(query), limit=DEPTH)
-            moved = _expand_postgres(dense_hits[:FEEDBACK_POOL], query)
+            moved = _expand_postgres(dense_hits[:FEEDBACK_POOL], query, version)
             if moved is not None:
                 dense_hits = postgres.dense_chunks(moved, limit=DEPTH)
         elif vector is not None:
@@ -290,6 +297,7 @@ def _postgres(
         dense=np.array([dense[pk][0] if pk in dense else -1.0 for pk in pks], dtype=np.float32),
         query_terms=set(terms(query or "")),
         passages=passages,
+        version=version,
     )
 
 

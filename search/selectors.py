@@ -70,7 +70,7 @@ PUBLIC_TTL_SECONDS = 30
 _public_sets: dict[str, tuple] = {}
 
 
-def _public_ids() -> dict[str, np.ndarray]:
+def _public_ids(version: tuple[int, str] | None = None) -> dict[str, np.ndarray]:
     """What an anonymous visitor may see, by the visibility rule, remembered per index
     version for at most ``PUBLIC_TTL_SECONDS``: saving an instrument or a community (the
     only ways their visibility changes) bumps the version, and the time limit covers bulk
@@ -80,7 +80,7 @@ def _public_ids() -> dict[str, np.ndarray]:
     from communities.visibility import listed_communities, readable_communities
     from instruments.models import Instrument
 
-    version = current_version()
+    version = version or current_version()
     cached = _public_sets.get("ids")
     if cached and cached[0] == version and time.monotonic() - cached[1] < PUBLIC_TTL_SECONDS:
         return cached[2]
@@ -109,7 +109,7 @@ def visible_mask(user, candidates: Candidates) -> np.ndarray:
     allowed = np.ones(len(candidates), dtype=bool)
     if not len(candidates):
         return allowed
-    public = _public_ids()
+    public = _public_ids(candidates.version)
     signed_in = user is not None and user.is_authenticated
     in_community = candidates.community >= 0
     if in_community.any():

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from instruments.tests.factories import InstrumentFactory
 from search.ranking import get_index
+from search.tests.spies import QueriesInside
 
 pytestmark = pytest.mark.django_db
 
@@ -23,25 +24,15 @@ def _make(n: int, prefix: str) -> None:
 
 
 class _RecommendationSpy:
-    """Counts the page's queries outside ``recommendations_for_instrument``."""
+    """The page's queries outside ``recommendations_for_instrument``."""
 
     def __init__(self, monkeypatch) -> None:
         from instruments import views
 
-        self.inside = 0
-        real = views.recommendations_for_instrument
-
-        def counted(*args, **kwargs):
-            with CaptureQueriesContext(connection) as queries:
-                found = real(*args, **kwargs)
-            self.inside += len(queries)
-            return found
-
-        monkeypatch.setattr(views, "recommendations_for_instrument", counted)
+        self.inside = QueriesInside(monkeypatch, views, "recommendations_for_instrument")
 
     def page_queries(self, client, url: str) -> int:
-        self.inside = 0
-        return _count(client, url) - self.inside
+        return self.inside.outside(lambda: _count(client, url))
 
 
 def _count(client, url: str) -> int:

@@ -13,31 +13,21 @@ from instruments.services import sector_get_or_create
 from instruments.tests.factories import InstrumentFactory
 from questions.tests.factories import make_answer, make_question
 from search.ranking import get_index
+from search.tests.spies import QueriesInside
 
 pytestmark = pytest.mark.django_db
 
 
 class _RecommendationSpy:
-    """Counts the page's queries outside ``recommendations_for_question`` (pinned in
-    search/tests/test_recommendations.py; its selectors' statements differ per database)."""
+    """The page's queries outside ``recommendations_for_question``."""
 
     def __init__(self, monkeypatch) -> None:
         from questions import views
 
-        self.inside = 0
-        real = views.recommendations_for_question
-
-        def counted(*args, **kwargs):
-            with CaptureQueriesContext(connection) as queries:
-                found = real(*args, **kwargs)
-            self.inside += len(queries)
-            return found
-
-        monkeypatch.setattr(views, "recommendations_for_question", counted)
+        self.inside = QueriesInside(monkeypatch, views, "recommendations_for_question")
 
     def page_queries(self, client, url: str) -> int:
-        self.inside = 0
-        return _count(client, url) - self.inside
+        return self.inside.outside(lambda: _count(client, url))
 
 
 def _count(client, url: str) -> int:

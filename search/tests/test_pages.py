@@ -21,8 +21,9 @@ from experiences.tests.factories import make_experience
 from instruments.tests.factories import InstrumentFactory
 from journal.tests.factories import make_entry
 from search.facets import MAX_QUERY_CHARS
-from search.selectors import SearchResult, search
+from search.selectors import SearchResult
 from search.templatetags.search_tags import highlight
+from search.tests.spies import QueriesInside
 
 pytestmark = pytest.mark.django_db
 
@@ -380,28 +381,13 @@ def _make(n: int, prefix: str) -> None:
         )
 
 
-class _SearchSpy:
-    """Counts the calls of ``selectors.search`` the page makes and the queries inside them
-    (the selectors' cost is pinned in the search tests, and differs per database)."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-        self.queries = 0
-
-    def __call__(self, **kwargs):
-        self.calls += 1
-        with CaptureQueriesContext(connection) as inside:
-            found = search(**kwargs)
-        self.queries += len(inside)
-        return found
-
-
 def _page_queries(client, params, monkeypatch) -> tuple[int, int]:
     """(queries of the page outside ``search()``, number of ``search()`` calls)."""
-    spy = _SearchSpy()
-    monkeypatch.setattr("search.views.results.search", spy)
-    total = _count(client, URL, params)
-    return total - spy.queries, spy.calls
+    from search.views import results
+
+    spy = QueriesInside(monkeypatch, results, "search")
+    own = spy.outside(lambda: _count(client, URL, params))
+    return own, spy.calls
 
 
 @pytest.mark.parametrize(
