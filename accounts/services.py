@@ -22,3 +22,15 @@ def profile_update(*, user: User, name: str, organisation: str, roles: list[str]
         update_fields=["name", "organisation", "is_facilitator", "is_provider", "is_participant"]
     )
     return user
+
+
+@transaction.atomic
+def profile_fill_from_provider(*, user: User, organisation: str) -> User:
+    """Set the organisation an identity provider gave at sign-up, unless the person already has
+    one: a provider's claim never overwrites what the person chose themselves."""
+    if user.organisation_id is not None:
+        return user
+    user.organisation = organisation_get_or_create(organisation[:200])
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["organisation"])
+    return user

@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from comments.selectors import comment_thread
 from experiences.views import instrument_region_context
+from insights.services import instrument_view_record
 from instruments import selectors, services
 from instruments.constants import PHASE_ORDER, Phase, Status
 from instruments.forms import AttachmentForm, InstrumentForm
@@ -70,6 +71,7 @@ def _detail_context(request, instrument, *, attachment_form=None) -> dict:
 @require_GET
 def instrument_detail(request, slug: str):
     instrument = selectors.get_instrument_for_user(user=request.user, slug=slug)
+    instrument_view_record(request=request, instrument=instrument)
     return render(
         request, "instruments/instrument_detail.html", _detail_context(request, instrument)
     )

@@ -26,6 +26,18 @@ UNKNOWN_FILE_KIND = (
     'put "instrument", "concept" or "communit" in its name'
 )
 
+# Uploads on the web (a .csv or .xlsx file)
+UNSUPPORTED_UPLOAD = "unsupported file type: upload a .csv or an .xlsx file"
+CSV_IS_A_WORKBOOK = (
+    "this file is an Excel workbook, not a CSV file; save it with the extension .xlsx "
+    'or, in Excel, "Save as" "CSV UTF-8"'
+)
+NOT_A_WORKBOOK = (
+    "this is not an Excel workbook (.xlsx) or it is damaged; "
+    'open it in Excel and "Save as" "Excel Workbook (.xlsx)"'
+)
+DAMAGED_WORKBOOK = "the workbook's first sheet cannot be read ({error})"
+
 # CSV layout
 CSV_EMPTY = "the file is empty; its first line must name the columns"
 CSV_MISSING_COLUMN = "missing column (required: {required})"
@@ -59,6 +71,10 @@ LINK_BAD_KEYS = 'item {index} must have exactly the keys "url" and "title"'
 LINK_BAD_URL = 'item {index}: "{value}" is not a valid web address'
 LINK_BAD_TITLE = "item {index}: the title must be a non-empty string of at most {limit} characters"
 NOT_SAVED = "could not be saved: {error}"
+OWNED_BY_OTHER = (
+    'instrument "{value}" belongs to another provider; you can only update instruments '
+    "you own (choose another id for a new instrument)"
+)
 
 
 @dataclass(frozen=True)

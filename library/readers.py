@@ -12,6 +12,7 @@ import codecs
 import csv
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,46 +138,88 @@ def guess_kind(name: str, records: list[SourceRecord]) -> str | None:
 
 def read_csv_file(path: Path) -> tuple[SourceFile | None, list[Problem]]:
     """Read a CSV file of instruments; see ``library.csvformat`` for the format."""
-    name = path.name
-    text, problems = decode_utf8(path.read_bytes(), file=name)
+    return read_csv_bytes(path.read_bytes(), name=path.name)
+
+
+def read_csv_bytes(
+    raw: bytes, *, name: str, max_records: int | None = None
+) -> tuple[SourceFile | None, list[Problem]]:
+    """Read the bytes of a CSV file of instruments (a file on disk or an upload)."""
+    text, problems = decode_utf8(raw, file=name)
     if text is None:
         return None, problems
     if not text.strip():
         return None, [Problem(file=name, message=p.CSV_EMPTY, line=1)]
     delimiter = csvformat.sniff_delimiter(text.splitlines()[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [cell.strip() for cell in next(reader)]
-    problems, readable = _check_header(header, file=name)
+    syntax_problems: list[Problem] = []
+
+    def numbered_rows() -> Iterator[tuple[int, list[str]]]:
+        """Each row with the line it starts on; a quoted cell may span several lines."""
+        last_line = 0
+        try:
+            for row in reader:
+                line, last_line = last_line + 1, reader.line_num
+                yield line, row
+        except csv.Error as exc:
+            syntax_problems.append(Problem(file=name, message=str(exc), line=reader.line_num))
+
+    source, problems = read_rows(numbered_rows(), file=name, max_records=max_records)
+    return source, problems + syntax_problems
+
+
+def read_rows(
+    rows: Iterator[tuple[int, list[str]]],
+    *,
+    file: str,
+    fill_short_rows: bool = False,
+    max_records: int | None = None,
+) -> tuple[SourceFile | None, list[Problem]]:
+    """Turn numbered rows of cells (the first is the header) into instrument records.
+
+    CSV and spreadsheet readers share this, so both accept exactly the same columns
+    and report the same problems. ``fill_short_rows`` is for spreadsheets, which do
+    not store empty cells at the end of a row. With ``max_records`` reading stops
+    after one record more than that, so the caller can refuse a file that is too long
+    without reading all of it.
+    """
+    first = next(rows, None)
+    if first is None:
+        return None, [Problem(file=file, message=p.CSV_EMPTY, line=1)]
+    header = [cell.strip() for cell in first[1]]
+    if fill_short_rows:
+        while header and not header[-1]:
+            header.pop()
+    problems, readable = _check_header(header, file=file)
     if not readable:
         return None, problems
 
-    source = SourceFile(name=name, kind=INSTRUMENTS)
-    last_line = reader.line_num
-    try:
-        for row in reader:
-            line, last_line = last_line + 1, reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) > len(header) and not "".join(row[len(header) :]).strip():
-                row = row[: len(header)]  # spreadsheets may end rows with empty cells
-            if len(row) != len(header):
-                message = p.CSV_WRONG_NUMBER_OF_VALUES.format(count=len(row), columns=len(header))
-                problems.append(Problem(file=name, message=message, line=line))
-                continue
-            cells = {
-                column: cell
-                for column, cell in zip(header, row, strict=True)
-                if column in csvformat.COLUMNS
-            }
-            data, cell_errors = csvformat.row_to_record(cells)
-            record_id = data.get("id") or None
-            for column, message in cell_errors:
-                problems.append(
-                    Problem(file=name, message=message, record=record_id, line=line, field=column)
-                )
-            source.records.append(SourceRecord(data=data, line=line))
-    except csv.Error as exc:
-        problems.append(Problem(file=name, message=str(exc), line=reader.line_num))
+    source = SourceFile(name=file, kind=INSTRUMENTS)
+    for line, row in rows:
+        if not any(cell.strip() for cell in row):
+            continue
+        if max_records is not None and len(source.records) > max_records:
+            break
+        if len(row) > len(header) and not "".join(row[len(header) :]).strip():
+            row = row[: len(header)]  # spreadsheets may end rows with empty cells
+        if fill_short_rows and len(row) < len(header):
+            row = [*row, *[""] * (len(header) - len(row))]
+        if len(row) != len(header):
+            message = p.CSV_WRONG_NUMBER_OF_VALUES.format(count=len(row), columns=len(header))
+            problems.append(Problem(file=file, message=message, line=line))
+            continue
+        cells = {
+            column: cell
+            for column, cell in zip(header, row, strict=True)
+            if column in csvformat.COLUMNS
+        }
+        data, cell_errors = csvformat.row_to_record(cells)
+        record_id = data.get("id") or None
+        for column, message in cell_errors:
+            problems.append(
+                Problem(file=file, message=message, record=record_id, line=line, field=column)
+            )
+        source.records.append(SourceRecord(data=data, line=line))
     return source, problems
 
 

@@ -95,9 +95,13 @@ class ImportReport:
     """
 
     counts: dict[str, Counter] = field(default_factory=dict)
+    # The ids of each kind by outcome, for pages that link to what was written.
+    ids: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
-    def add(self, kind: str, outcome: str) -> None:
+    def add(self, kind: str, outcome: str, record_id: str | None = None) -> None:
         self.counts.setdefault(kind, Counter())[outcome] += 1
+        if record_id is not None:
+            self.ids.setdefault(kind, {}).setdefault(outcome, []).append(record_id)
 
     @property
     def created_count(self) -> int:
@@ -127,6 +131,24 @@ def library_import(*, path: Path, only_new: bool = False) -> ImportReport:
     and writes nothing if any file or record has a problem.
     """
     files, problems = read_path(Path(path))
+    return library_import_files(files=files, problems=problems, only_new=only_new)
+
+
+def library_import_files(
+    *,
+    files: list[SourceFile],
+    problems: list[Problem] | None = None,
+    only_new: bool = False,
+    owner=None,
+    author=None,
+) -> ImportReport:
+    """Check and import records already read (from disk or an upload), as ``library_import``.
+
+    ``problems`` are those found while reading; any of them stops the import. New
+    instruments get ``owner``, and their revisions name ``author`` (both None for the
+    command line, which acts for nobody in particular).
+    """
+    problems = list(problems or [])
     existing_ids = {
         source.kind: set(MODELS[source.kind].objects.values_list("slug", flat=True))
         for source in files
@@ -149,7 +171,12 @@ def library_import(*, path: Path, only_new: bool = False) -> ImportReport:
         written_instruments: list[Instrument] = []
         if INSTRUMENTS in by_kind:
             written_instruments = _import_instruments(
-                by_kind[INSTRUMENTS], existing_ids[INSTRUMENTS], only_new, report
+                by_kind[INSTRUMENTS],
+                existing_ids[INSTRUMENTS],
+                only_new,
+                report,
+                owner=owner,
+                author=author,
             )
         _link_concepts(everything=concepts_changed, instruments=written_instruments)
         if COMMUNITIES in by_kind:
@@ -181,7 +208,26 @@ def _plan(
 ) -> list[SourceRecord]:
     """Count each record's outcome and return the records that must be written."""
     to_write = []
-    for record in source.records:
+    for record, outcome in plan_outcomes(kind, source.records, existing_ids, only_new, current):
+        report.add(kind, outcome, record.data["id"])
+        if outcome in (CREATED, UPDATED):
+            to_write.append(record)
+    return to_write
+
+
+def plan_outcomes(
+    kind: str,
+    records: list[SourceRecord],
+    existing_ids: set[str],
+    only_new: bool,
+    current: dict[str, dict],
+) -> list[tuple[SourceRecord, str]]:
+    """What importing each valid record would do: created, updated, unchanged or kept.
+
+    ``current`` holds the stored record of every existing id (see ``current_records``).
+    """
+    outcomes = []
+    for record in records:
         record_id = record.data["id"]
         if record_id not in existing_ids:
             outcome = CREATED
@@ -191,10 +237,14 @@ def _plan(
             outcome = UNCHANGED
         else:
             outcome = UPDATED
-        report.add(kind, outcome)
-        if outcome in (CREATED, UPDATED):
-            to_write.append(record)
-    return to_write
+        outcomes.append((record, outcome))
+    return outcomes
+
+
+def current_instrument_records(ids: list[str]) -> dict[str, dict]:
+    """The stored records of the instruments with these ids, to compare an import with."""
+    queryset = instruments_with_relations(Instrument.objects.filter(slug__in=ids))
+    return {instrument.slug: instrument_to_record(instrument) for instrument in queryset}
 
 
 def _current_records(queryset, to_record, source: SourceFile, only_new: bool) -> dict[str, dict]:
@@ -224,7 +274,13 @@ def _import_concepts(
 
 
 def _import_instruments(
-    source: SourceFile, existing_ids: set[str], only_new: bool, report: ImportReport
+    source: SourceFile,
+    existing_ids: set[str],
+    only_new: bool,
+    report: ImportReport,
+    *,
+    owner=None,
+    author=None,
 ) -> list[Instrument]:
     current = _current_records(
         instruments_with_relations(Instrument.objects.all()),
@@ -239,7 +295,9 @@ def _import_instruments(
             _save(
                 source,
                 record,
-                lambda r: instrument_save_record(record=r, set_related=False, link_concepts=False),
+                lambda r: instrument_save_record(
+                    record=r, owner=owner, set_related=False, link_concepts=False
+                ),
             ),
         )
         for record in to_write
@@ -247,7 +305,7 @@ def _import_instruments(
     note = _revision_note(source.name)
     for record, instrument in written:
         instrument_set_related(instrument=instrument, slugs=list(record.data.get("related", [])))
-        instrument_record_revision(instrument=instrument, note=note)
+        instrument_record_revision(instrument=instrument, author=author, note=note)
     return [instrument for _record, instrument in written]
 
 

@@ -74,6 +74,10 @@ INSTALLED_APPS = [
     "notifications",
     "library",
     "search",
+    "api",
+    "feeds",
+    "harvest",
+    "insights",
 ]
 
 MIDDLEWARE = [
@@ -245,3 +249,67 @@ SEARCH_WEIGHTS = {
     # passages (search/retrieval.py); 0.5 and 1.0 were tried, 0.5 was better.
     "feedback": 0.5,
 }
+
+# --- Sign in with LinkedIn and SURFconext (accounts/adapters.py; README "Sign in with
+# LinkedIn / SURFconext"). allauth's generic OpenID Connect provider, one app per identity
+# provider, present only when its client id and secret are set. A provider's word about an
+# e-mail address that already has an account is not enough to sign in to it
+# (EMAIL_AUTHENTICATION off): the person signs in first and then connects the provider.
+INSTALLED_APPS += ["allauth.socialaccount.providers.openid_connect"]
+MIDDLEWARE += ["accounts.middleware.IdentityProviderUnavailableMiddleware"]
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("OIDC_REQUESTS_TIMEOUT", 5, minimum=1)
+
+
+def _oidc_app(provider_id: str, name: str, prefix: str, server_url: str, pkce: bool) -> list:
+    client_id = env_str(f"{prefix}_CLIENT_ID")
+    secret = env_secret(f"{prefix}_CLIENT_SECRET")
+    if not client_id and not secret:
+        return []
+    if not (client_id and secret):
+        raise ImproperlyConfigured(f"{prefix}_CLIENT_ID and {prefix}_CLIENT_SECRET go together.")
+    return [
+        {
+            "provider_id": provider_id,
+            "name": name,
+            "client_id": client_id,
+            "secret": secret,
+            "settings": {"server_url": server_url, "oauth_pkce_enabled": pkce},
+        }
+    ]
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "APPS": [
+            # LinkedIn's "Sign In with LinkedIn using OpenID Connect" (PKCE is for its native
+            # apps only); its OAuth2 provider in allauth is deprecated and not used.
+            *_oidc_app("linkedin", "LinkedIn", "LINKEDIN", "https://www.linkedin.com/oauth", False),
+            # SURFconext; its test environment is https://connect.test.surfconext.nl.
+            *_oidc_app(
+                "surfconext",
+                "SURFconext",
+                "SURFCONEXT",
+                env_str("SURFCONEXT_SERVER_URL", "https://connect.surfconext.nl"),
+                True,
+            ),
+        ]
+    }
+}
+
+# --- JSON API (api/, see api/api.py). ninja is an installed app only so that the browsable
+# docs at /api/v1/docs load Swagger UI from ninja's bundled static files instead of a CDN.
+INSTALLED_APPS += ["ninja"]
+
+# --- OAI-PMH harvesting (harvest/; README "Harvesting (OAI-PMH)"). Records per
+# ListIdentifiers/ListRecords page; how long a resumption token stays valid (seconds);
+# the contact in Identify (empty: the address of DEFAULT_FROM_EMAIL).
+OAI_PAGE_SIZE = env_int("OAI_PAGE_SIZE", 50, minimum=1)
+OAI_RESUMPTION_TOKEN_MAX_AGE = env_int("OAI_RESUMPTION_TOKEN_MAX_AGE", 86400, minimum=60)
+OAI_ADMIN_EMAIL = env_str("OAI_ADMIN_EMAIL", "")
+
+# Provider insights (insights/): count people's views of instrument pages (one UPSERT per
+# counted view; bots, prefetch, the provider and staff are skipped). false: count nothing.
+INSIGHTS_COUNT_VIEWS = env_bool("INSIGHTS_COUNT_VIEWS", True)

@@ -10,10 +10,14 @@ from samenspel import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("api.urls")),
+    path("oai", include("harvest.urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    # Feeds first: "instrumenten/feed/" must not be read as an instrument called "feed".
+    path("", include("feeds.urls")),
     path("", include("instruments.urls")),
     path("begrippen/", include("knowledge.urls")),
     path("communities/<slug:slug>/journaal/", include("journal.urls")),
@@ -22,7 +26,10 @@ urlpatterns += i18n_patterns(
     path("reacties/", include("comments.urls")),
     path("vragen/", include("questions.urls")),
     path("", include("search.urls")),
+    path("", include("insights.urls")),
+    path("bibliotheek/", include("library.urls")),
     path("meldingen/", include("notifications.urls")),
+    path("account/api-sleutels/", include("api.account_urls")),
     path("account/", include("accounts.urls")),
     path("account/", include("allauth.urls")),
     path("beheer/", admin.site.urls),

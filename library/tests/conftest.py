@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from communities.models import Community
+from harvest.models import DeletedRecord
 from instruments.models import (
     Audience,
     Instrument,
@@ -76,9 +77,11 @@ def run_failing_import(path: Path) -> list[str]:
 
 
 def wipe_library() -> None:
-    """Delete every library record, leaving the database as fresh as after migrate."""
+    """Delete every library record, leaving the database as fresh as after migrate
+    (deleting published instruments leaves OAI-PMH tombstones: those go too)."""
     for model in (Instrument, Concept, Community, Sector, Audience, Organisation):
         model.objects.all().delete()
+    DeletedRecord.objects.all().delete()
 
 
 @pytest.fixture
