@@ -7,24 +7,19 @@ A revoked token stays in the table, so its owner can see when it was last used.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from lib.secret_tokens import new_token as new_secret_token
 
 # "ssp_" marks a Samenspel personal token, so secret scanners and people recognise one.
 TOKEN_PREFIX = "ssp_"  # noqa: S105 - a marker, not a secret
 DISPLAY_PREFIX_CHARS = 12
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def new_token() -> str:
-    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return new_secret_token(TOKEN_PREFIX)
 
 
 class ApiToken(models.Model):

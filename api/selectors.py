@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from api.models import ApiToken, hash_token
+from api.models import ApiToken
 from comments.targets import FIELD_KINDS, visible_targets
 from communities.selectors import CommunityFilters, community_list, get_readable_community
 from experiences.selectors import ExperienceFilters, experience_list
@@ -21,6 +21,7 @@ from instruments.models import Instrument, Sector
 from instruments.selectors import InstrumentFilters, instrument_list
 from journal.models import JournalEntry
 from journal.selectors import TimelineFilters, journal_timeline, with_entry_relations
+from lib.secret_tokens import hash_token
 from questions.selectors import QuestionFilters, question_list
 
 MESSAGE_UNKNOWN_SECTOR = gettext_noop("There is no sector with this code.")

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from api.models import DISPLAY_PREFIX_CHARS, ApiToken, hash_token, new_token
+from api.models import DISPLAY_PREFIX_CHARS, ApiToken, new_token
+from lib.secret_tokens import hash_token
 
 MAX_ACTIVE_TOKENS = 20
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)

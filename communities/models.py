@@ -5,9 +5,6 @@ Who may see what is decided in ``communities.visibility`` and nowhere else.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -15,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from instruments.constants import HelixRole, Phase
+from lib.secret_tokens import hash_token, new_token
 
 
 class Level(models.TextChoices):
@@ -148,10 +146,6 @@ class Membership(models.Model):
         return f"{self.user} @ {self.community} ({self.role})"
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 class Invitation(models.Model):
     """An e-mailed invitation. Only the token's hash is stored; the link works once."""
 
@@ -180,12 +174,12 @@ class Invitation(models.Model):
     @staticmethod
     def new_token() -> tuple[str, str]:
         """A fresh token for the link and the hash to store."""
-        token = secrets.token_urlsafe(32)
-        return token, _token_hash(token)
+        token = new_token()
+        return token, hash_token(token)
 
     @staticmethod
     def hash_token(token: str) -> str:
-        return _token_hash(token)
+        return hash_token(token)
 
 
 class JoinRequest(models.Model):

@@ -9,25 +9,20 @@ URL stops working), revoking removes it.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from lib.secret_tokens import new_token as new_secret_token
 
 # "ssf_" marks a Samenspel feed token, so secret scanners and people recognise one.
 TOKEN_PREFIX = "ssf_"  # noqa: S105 - a marker, not a secret
 DISPLAY_PREFIX_CHARS = 10
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def new_token() -> str:
-    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return new_secret_token(TOKEN_PREFIX)
 
 
 class FeedToken(models.Model):

@@ -19,10 +19,11 @@ from communities.models import Community, Membership
 from communities.selectors import get_readable_community
 from experiences.models import Experience
 from experiences.selectors import ExperienceFilters, experience_list
-from feeds.models import FeedToken, SavedSearch, hash_token
+from feeds.models import FeedToken, SavedSearch
 from instruments.models import Instrument
 from journal.models import EntryKind, JournalEntry
 from journal.selectors import latest_entries
+from lib.secret_tokens import hash_token
 
 FEED_SIZE = 50
 # The calendar carries every meeting, up to the newest this many.

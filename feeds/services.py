@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from feeds.models import DISPLAY_PREFIX_CHARS, FeedToken, SavedSearch, hash_token, new_token
+from feeds.models import DISPLAY_PREFIX_CHARS, FeedToken, SavedSearch, new_token
+from lib.secret_tokens import hash_token
 
 MAX_SAVED_SEARCHES = 50
 
