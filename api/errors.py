@@ -143,3 +143,29 @@ def json_method_not_allowed(view):
 
     wrapped.csrf_exempt = True  # type: ignore[attr-defined]
     return wrapped
+
+
+_NUL_MESSAGE = "Null characters are not allowed."
+
+
+def reject_null_characters(view):
+    """Wrap a ninja path view: a NUL in the path or the query string is a 422.
+
+    PostgreSQL cannot compare or store strings holding NUL (a 500 otherwise); request
+    bodies are checked by ``api.schemas.InputSchema``.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        details = [
+            {"loc": ["query", name], "message": _NUL_MESSAGE, "type": "null_character"}
+            for name, values in request.GET.lists()
+            if "\x00" in name or any("\x00" in value for value in values)
+        ]
+        if "\x00" in request.path:
+            details.insert(0, {"loc": ["path"], "message": _NUL_MESSAGE, "type": "null_character"})
+        if details:
+            return error_response(422, _("The request is not valid."), details=details)
+        return view(request, *args, **kwargs)
+
+    return wrapped

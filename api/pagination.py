@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime
 import json
 from typing import Any
 from urllib.parse import urlencode
@@ -72,6 +73,20 @@ def _field_name(marker: str) -> tuple[str, bool]:
     return (marker[1:], True) if marker.startswith("-") else (marker, False)
 
 
+def _in_utc(value: Any) -> Any:
+    """A cursor's datetime as the database will compare it: aware, in UTC.
+
+    Converting here turns one at the edge of the calendar (``0001-01-01T00:00+14:00``)
+    into an OverflowError the caller answers with 400, not one inside the query (500). Our
+    cursors always carry an offset; a naive datetime is not one of ours.
+    """
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(datetime.UTC)
+    return value
+
+
 def _json_value(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
@@ -111,8 +126,14 @@ class CursorPage(PaginationBase):
         for (name, _direction), value in zip(self.fields, values, strict=True):
             try:
                 field = queryset.model._meta.get_field(name)
-                converted.append(field.to_python(value))
-            except (FieldDoesNotExist, DjangoValidationError, TypeError, ValueError) as exc:
+                converted.append(_in_utc(field.to_python(value)))
+            except (
+                FieldDoesNotExist,
+                DjangoValidationError,
+                TypeError,
+                ValueError,
+                OverflowError,
+            ) as exc:
                 raise _bad_cursor() from exc
             if converted[-1] is None:
                 raise _bad_cursor()

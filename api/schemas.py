@@ -12,6 +12,8 @@ from typing import Any, Literal
 from django.conf import settings
 from django.utils import translation
 from ninja import Field, Schema
+from ninja.schema import DjangoGetter
+from pydantic import field_validator, model_validator
 
 from comments.targets import target_field
 from communities.models import Level
@@ -33,6 +35,31 @@ def site_url(context: dict | None, obj) -> str:
 
 def _name(user) -> str | None:
     return user.display_name if user is not None else None
+
+
+class InputSchema(Schema):
+    """A request body: a JSON object whose strings hold no NUL character.
+
+    Without the first check ninja would read attributes off any JSON value (the body
+    ``"AAA"`` became a question titled ``"AAA".title()``); the second keeps NUL, which
+    PostgreSQL cannot store, out of the database with a 422 instead of a 500.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        # Ninja's own (outer) validator has wrapped the value in its DjangoGetter by now.
+        value = data._obj if isinstance(data, DjangoGetter) else data
+        if not isinstance(value, dict):
+            raise ValueError("The request body must be a JSON object.")
+        return data
+
+    @field_validator("*")
+    @classmethod
+    def _no_null_characters(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("Null characters are not allowed.")
+        return value
 
 
 # Instruments ---------------------------------------------------------------------------
@@ -149,7 +176,7 @@ class ExperienceOut(Schema):
         return site_url(context, obj)
 
 
-class ExperienceIn(Schema):
+class ExperienceIn(InputSchema):
     instrument: str = Field(description="The slug of an instrument you can see.")
     community: str | None = Field(
         None, description="The slug of a community you are a member of, or null."
@@ -316,7 +343,7 @@ class QuestionDetailOut(QuestionOut):
         return obj.answers_for_api
 
 
-class QuestionIn(Schema):
+class QuestionIn(InputSchema):
     title: str = Field(min_length=1, max_length=250)
     body: str = Field("", max_length=5000)
     phase: PhaseValue | Literal[""] = ""
@@ -326,7 +353,7 @@ class QuestionIn(Schema):
 # Comments ------------------------------------------------------------------------------
 
 
-class CommentIn(Schema):
+class CommentIn(InputSchema):
     target_type: TargetType
     target_id: str = Field(
         min_length=1,
@@ -406,3 +433,9 @@ class ErrorBody(Schema):
 
 class ErrorOut(Schema):
     error: ErrorBody
+
+
+# The errors each kind of operation can answer, declared so the OpenAPI document lists them.
+LIST_ERRORS = {400: ErrorOut, 401: ErrorOut, 422: ErrorOut}  # 400: a bad cursor
+DETAIL_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}

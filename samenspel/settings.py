@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "feeds",
     "harvest",
     "insights",
+    "backups",
 ]
 
 MIDDLEWARE = [

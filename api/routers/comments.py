@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from api.auth import WRITE_AUTH, caller
-from api.schemas import CommentIn, CommentOut, ErrorOut
+from api.schemas import WRITE_ERRORS, CommentIn, CommentOut
 from api.selectors import get_comment_target
 from comments.selectors import get_comment_for_user
 from comments.services import comment_create
@@ -17,7 +17,7 @@ router = Router(tags=["comments"], auth=WRITE_AUTH)
 
 @router.post(
     "/comments",
-    response={201: CommentOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: CommentOut, **WRITE_ERRORS},
 )
 def create_comment(request: HttpRequest, payload: CommentIn):
     """Comment on something you can see (404 otherwise, as if it did not exist).

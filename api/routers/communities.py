@@ -10,7 +10,14 @@ from ninja.pagination import paginate
 
 from api.auth import ANONYMOUS_ALLOWED, READ_AUTH, caller
 from api.pagination import CursorPage
-from api.schemas import CommunityDetailOut, CommunityOut, JournalEntryOut
+from api.schemas import (
+    DETAIL_ERRORS,
+    LIST_ERRORS,
+    CommunityDetailOut,
+    CommunityOut,
+    ErrorOut,
+    JournalEntryOut,
+)
 from api.selectors import (
     api_communities,
     api_journal,
@@ -21,21 +28,29 @@ from api.selectors import (
 router = Router(tags=["communities"], auth=READ_AUTH)
 
 
-@router.get("/communities", response=list[CommunityOut], openapi_extra=ANONYMOUS_ALLOWED)
+@router.get(
+    "/communities",
+    response={200: list[CommunityOut], **LIST_ERRORS},
+    openapi_extra=ANONYMOUS_ALLOWED,
+)
 @paginate(CursorPage, ordering=("slug",))
 def list_communities(request: HttpRequest):
     """Communities listed to you, by slug."""
     return api_communities(user=caller(request))
 
 
-@router.get("/communities/{slug}", response=CommunityDetailOut, openapi_extra=ANONYMOUS_ALLOWED)
+@router.get(
+    "/communities/{slug}",
+    response={200: CommunityDetailOut, **DETAIL_ERRORS},
+    openapi_extra=ANONYMOUS_ALLOWED,
+)
 def get_community(request: HttpRequest, slug: str):
     return get_community_detail(user=caller(request), slug=slug)
 
 
 @router.get(
     "/communities/{slug}/journal",
-    response=list[JournalEntryOut],
+    response={200: list[JournalEntryOut], **LIST_ERRORS, 404: ErrorOut},
     openapi_extra=ANONYMOUS_ALLOWED,
 )
 @paginate(CursorPage, ordering=("-date", "-created_at", "-id"))
@@ -45,7 +60,9 @@ def list_journal_entries(request: HttpRequest, slug: str):
 
 
 @router.get(
-    "/journal-entries/{int:entry_id}", response=JournalEntryOut, openapi_extra=ANONYMOUS_ALLOWED
+    "/journal-entries/{int:entry_id}",
+    response={200: JournalEntryOut, **DETAIL_ERRORS},
+    openapi_extra=ANONYMOUS_ALLOWED,
 )
 def get_journal_entry(request: HttpRequest, entry_id: int):
     return get_journal_entry_for_user(user=caller(request), entry_id=entry_id)

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from api.auth import ANONYMOUS_ALLOWED, READ_AUTH, WRITE_AUTH, caller
 from api.pagination import CursorPage
-from api.schemas import ErrorOut, ExperienceIn, ExperienceOut
+from api.schemas import DETAIL_ERRORS, LIST_ERRORS, WRITE_ERRORS, ExperienceIn, ExperienceOut
 from api.selectors import api_experiences, get_sector, get_visible_instrument
 from communities.selectors import get_readable_community
 from experiences.selectors import get_experience_for_user
@@ -17,12 +17,10 @@ from experiences.services import experience_create
 
 router = Router(tags=["experiences"])
 
-WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
 
 @router.get(
     "/experiences",
-    response=list[ExperienceOut],
+    response={200: list[ExperienceOut], **LIST_ERRORS},
     auth=READ_AUTH,
     openapi_extra=ANONYMOUS_ALLOWED,
 )
@@ -34,7 +32,7 @@ def list_experiences(request: HttpRequest, instrument: str | None = None):
 
 @router.get(
     "/experiences/{int:experience_id}",
-    response=ExperienceOut,
+    response={200: ExperienceOut, **DETAIL_ERRORS},
     auth=READ_AUTH,
     openapi_extra=ANONYMOUS_ALLOWED,
 )

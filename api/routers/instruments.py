@@ -9,7 +9,14 @@ from ninja.pagination import paginate
 
 from api.auth import ANONYMOUS_ALLOWED, READ_AUTH, caller
 from api.pagination import CursorPage
-from api.schemas import InstrumentDetailOut, InstrumentOut, KindValue, PhaseValue
+from api.schemas import (
+    DETAIL_ERRORS,
+    LIST_ERRORS,
+    InstrumentDetailOut,
+    InstrumentOut,
+    KindValue,
+    PhaseValue,
+)
 from api.selectors import api_instruments
 from instruments.selectors import get_instrument_for_user
 
@@ -22,7 +29,11 @@ class InstrumentFilters(Schema):
     kind: KindValue | None = None
 
 
-@router.get("/instruments", response=list[InstrumentOut], openapi_extra=ANONYMOUS_ALLOWED)
+@router.get(
+    "/instruments",
+    response={200: list[InstrumentOut], **LIST_ERRORS},
+    openapi_extra=ANONYMOUS_ALLOWED,
+)
 @paginate(CursorPage, ordering=("slug",))
 def list_instruments(request: HttpRequest, filters: Query[InstrumentFilters]):
     """Instruments you may see, by slug; filter by phase, sector code and kind."""
@@ -34,6 +45,10 @@ def list_instruments(request: HttpRequest, filters: Query[InstrumentFilters]):
     )
 
 
-@router.get("/instruments/{slug}", response=InstrumentDetailOut, openapi_extra=ANONYMOUS_ALLOWED)
+@router.get(
+    "/instruments/{slug}",
+    response={200: InstrumentDetailOut, **DETAIL_ERRORS},
+    openapi_extra=ANONYMOUS_ALLOWED,
+)
 def get_instrument(request: HttpRequest, slug: str):
     return get_instrument_for_user(user=caller(request), slug=slug)

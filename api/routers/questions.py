@@ -9,7 +9,14 @@ from ninja.pagination import paginate
 
 from api.auth import ANONYMOUS_ALLOWED, READ_AUTH, WRITE_AUTH, caller
 from api.pagination import CursorPage
-from api.schemas import ErrorOut, QuestionDetailOut, QuestionIn, QuestionOut
+from api.schemas import (
+    DETAIL_ERRORS,
+    LIST_ERRORS,
+    WRITE_ERRORS,
+    QuestionDetailOut,
+    QuestionIn,
+    QuestionOut,
+)
 from api.selectors import api_questions, get_question_detail, get_sector
 from questions.selectors import question_answers
 from questions.services import question_create
@@ -18,7 +25,10 @@ router = Router(tags=["questions"])
 
 
 @router.get(
-    "/questions", response=list[QuestionOut], auth=READ_AUTH, openapi_extra=ANONYMOUS_ALLOWED
+    "/questions",
+    response={200: list[QuestionOut], **LIST_ERRORS},
+    auth=READ_AUTH,
+    openapi_extra=ANONYMOUS_ALLOWED,
 )
 @paginate(CursorPage, ordering=("-created_at", "-id"))
 def list_questions(request: HttpRequest):
@@ -28,7 +38,7 @@ def list_questions(request: HttpRequest):
 
 @router.get(
     "/questions/{int:question_id}",
-    response=QuestionDetailOut,
+    response={200: QuestionDetailOut, **DETAIL_ERRORS},
     auth=READ_AUTH,
     openapi_extra=ANONYMOUS_ALLOWED,
 )
@@ -42,7 +52,7 @@ def get_question(request: HttpRequest, question_id: int):
 
 @router.post(
     "/questions",
-    response={201: QuestionOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    response={201: QuestionOut, **WRITE_ERRORS},
     auth=WRITE_AUTH,
 )
 def create_question(request: HttpRequest, payload: QuestionIn):

@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Schema
 
 from api.auth import ANONYMOUS_ALLOWED, READ_AUTH, caller
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, next_url, offset_cursor, offset_from_cursor
-from api.schemas import SearchPageOut
+from api.schemas import LIST_ERRORS, SearchPageOut
 from search.facets import MAX_QUERY_CHARS
 from search.models import DocumentKind
 from search.selectors import search
@@ -27,7 +27,9 @@ class SearchParams(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 
 
-@router.get("/search", response=SearchPageOut, openapi_extra=ANONYMOUS_ALLOWED)
+@router.get(
+    "/search", response={200: SearchPageOut, **LIST_ERRORS}, openapi_extra=ANONYMOUS_ALLOWED
+)
 def search_everything(request: HttpRequest, params: Query[SearchParams]):
     """Ranked results you may read, with why each was found (``explanation``)."""
     offset = offset_from_cursor(params.cursor)

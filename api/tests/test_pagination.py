@@ -92,6 +92,20 @@ def test_a_cursor_with_a_wrong_type_is_400(client):
     assert_error(client.get("/api/v1/experiences", {"cursor": bad}), 400, "invalid_cursor")
 
 
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "0001-01-01T00:00:00+14:00",  # before year 1 in UTC: OverflowError in the query (500)
+        "9999-12-31T23:59:59-14:00",  # after year 9999 in UTC
+        "2024-01-01T00:00:00",  # naive: not a cursor of ours
+    ],
+)
+def test_a_cursor_with_a_datetime_out_of_range_is_400(client, outsider, moment):
+    make_experience(instrument=InstrumentFactory(), author=outsider)
+    bad = encode_cursor([moment, 3])
+    assert_error(client.get("/api/v1/experiences", {"cursor": bad}), 400, "invalid_cursor")
+
+
 @pytest.mark.parametrize("limit", ["0", "101", "many"])
 def test_limit_must_be_1_to_100(client, limit):
     assert_error(client.get("/api/v1/instruments", {"limit": limit}), 422, "validation_error")

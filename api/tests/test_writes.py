@@ -230,3 +230,28 @@ def test_question_validation(world, outsider_api):
     assert_error(outsider_api.post("/questions", {"title": ""}), 422, "validation_error")
     error = assert_error(outsider_api.post("/questions", {"title": "x", "sector": "maan"}), 422)
     assert error["details"][0]["loc"] == ["body", "sector"]
+
+
+# Odd bodies (found by the fuzz test) ---------------------------------------------------
+
+
+@pytest.mark.parametrize("body", ['"AAA"', '"Wie heeft een canvas?"', "42", "[]", "null"])
+@pytest.mark.parametrize(("path", "payload"), WRITES)
+def test_a_body_that_is_not_an_object_is_422(world, outsider_api, path, payload, body):
+    """A JSON string body once became a question titled ``"AAA".title()``."""
+    before = Question.objects.count()
+    error = assert_error(outsider_api.post(path, body), 422, "validation_error")
+    assert error["details"][0]["loc"][0] == "body"
+    assert Question.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [("/experiences", "what_was_done"), ("/comments", "body"), ("/questions", "title")],
+)
+def test_a_null_character_in_a_body_string_is_422(world, outsider_api, path, field):
+    """PostgreSQL cannot store NUL: refuse it as a field error rather than fail (500)."""
+    payload = dict(next(p for w, p in WRITES if w == path)(world))
+    payload[field] = "voor\x00na"
+    error = assert_error(outsider_api.post(path, payload), 422, "validation_error")
+    assert error["details"][0]["loc"][-1] == field
