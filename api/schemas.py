@@ -33,8 +33,21 @@ def site_url(context: dict | None, obj) -> str:
     return request.build_absolute_uri(path) if request is not None else path
 
 
-def _name(user) -> str | None:
-    return user.display_name if user is not None else None
+class PageOut(Schema):
+    """Output of something with a page of its own: its ``url`` field is that page."""
+
+    @staticmethod
+    def resolve_url(obj, context) -> str:
+        return site_url(context, obj)
+
+
+class AuthoredOut(Schema):
+    """Output of a contribution: its ``author`` field is the author's display name, or
+    null once the account is gone."""
+
+    @staticmethod
+    def resolve_author(obj) -> str | None:
+        return obj.author.display_name if obj.author is not None else None
 
 
 class InputSchema(Schema):
@@ -65,7 +78,7 @@ class InputSchema(Schema):
 # Instruments ---------------------------------------------------------------------------
 
 
-class InstrumentOut(Schema):
+class InstrumentOut(PageOut):
     slug: str
     title: str
     title_en: str
@@ -84,10 +97,6 @@ class InstrumentOut(Schema):
     @staticmethod
     def resolve_sectors(obj) -> list[str]:
         return [link.sector.slug for link in obj.sector_links.all()]
-
-    @staticmethod
-    def resolve_url(obj, context) -> str:
-        return site_url(context, obj)
 
 
 class LinkOut(Schema):
@@ -128,7 +137,7 @@ class InstrumentDetailOut(InstrumentOut):
 # Experiences ---------------------------------------------------------------------------
 
 
-class ExperienceOut(Schema):
+class ExperienceOut(PageOut, AuthoredOut):
     id: int
     instrument: str = Field(description="The instrument's slug.")
     instrument_title: str
@@ -167,14 +176,6 @@ class ExperienceOut(Schema):
     def resolve_sector(obj) -> str | None:
         return obj.sector.slug if obj.sector_id else None
 
-    @staticmethod
-    def resolve_author(obj) -> str | None:
-        return _name(obj.author)
-
-    @staticmethod
-    def resolve_url(obj, context) -> str:
-        return site_url(context, obj)
-
 
 class ExperienceIn(InputSchema):
     instrument: str = Field(description="The slug of an instrument you can see.")
@@ -200,7 +201,7 @@ class ExperienceIn(InputSchema):
 # Communities ---------------------------------------------------------------------------
 
 
-class CommunityOut(Schema):
+class CommunityOut(PageOut):
     slug: str
     name: str
     challenge: str
@@ -222,10 +223,6 @@ class CommunityOut(Schema):
     @staticmethod
     def resolve_your_role(obj) -> str | None:
         return obj.viewer_role
-
-    @staticmethod
-    def resolve_url(obj, context) -> str:
-        return site_url(context, obj)
 
 
 class CommunityDetailOut(CommunityOut):
@@ -252,7 +249,7 @@ class ValueStoryOut(Schema):
     text: str
 
 
-class JournalEntryOut(Schema):
+class JournalEntryOut(PageOut, AuthoredOut):
     id: int
     community: str
     kind: str
@@ -280,19 +277,11 @@ class JournalEntryOut(Schema):
     def resolve_value_stories(obj) -> list:
         return list(obj.value_stories.all())
 
-    @staticmethod
-    def resolve_author(obj) -> str | None:
-        return _name(obj.author)
-
-    @staticmethod
-    def resolve_url(obj, context) -> str:
-        return site_url(context, obj)
-
 
 # Questions -----------------------------------------------------------------------------
 
 
-class QuestionOut(Schema):
+class QuestionOut(PageOut, AuthoredOut):
     id: int
     title: str
     body: str
@@ -308,26 +297,14 @@ class QuestionOut(Schema):
     def resolve_sector(obj) -> str | None:
         return obj.sector.slug if obj.sector_id else None
 
-    @staticmethod
-    def resolve_author(obj) -> str | None:
-        return _name(obj.author)
 
-    @staticmethod
-    def resolve_url(obj, context) -> str:
-        return site_url(context, obj)
-
-
-class AnswerOut(Schema):
+class AnswerOut(AuthoredOut):
     id: int
     body: str
     author: str | None
     is_helpful: bool
     instruments: list[str] = Field(description="Slugs of the linked instruments you may see.")
     created_at: datetime.datetime
-
-    @staticmethod
-    def resolve_author(obj) -> str | None:
-        return _name(obj.author)
 
     @staticmethod
     def resolve_instruments(obj) -> list[str]:
@@ -364,7 +341,7 @@ class CommentIn(InputSchema):
     parent_id: int | None = Field(None, description="The comment this replies to, if any.")
 
 
-class CommentOut(Schema):
+class CommentOut(AuthoredOut):
     id: int
     target_type: str
     target_id: str
@@ -381,10 +358,6 @@ class CommentOut(Schema):
     def resolve_target_id(obj) -> str:
         target = obj.target
         return target.slug if target_field(target) == "instrument" else str(target.pk)
-
-    @staticmethod
-    def resolve_author(obj) -> str | None:
-        return _name(obj.author)
 
 
 # Search --------------------------------------------------------------------------------
