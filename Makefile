@@ -15,9 +15,11 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 install: $(VENV)/.installed
 
-## make run: install, migrate the SQLite database, load the demo library, serve on PORT (8000).
+## make run: install, migrate the SQLite database (and create the cache table), load the demo
+## library, serve on PORT (8000).
 run: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

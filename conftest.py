@@ -11,16 +11,10 @@ import os
 import pytest
 from django.test import Client
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import UserFactory, signed_in_client
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM use there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-def _client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -45,22 +39,22 @@ def staff(db):
 
 @pytest.fixture
 def outsider_client(outsider) -> Client:
-    return _client_for(outsider)
+    return signed_in_client(outsider)
 
 
 @pytest.fixture
 def provider_client(provider) -> Client:
-    return _client_for(provider)
+    return signed_in_client(provider)
 
 
 @pytest.fixture
 def other_provider_client(other_provider) -> Client:
-    return _client_for(other_provider)
+    return signed_in_client(other_provider)
 
 
 @pytest.fixture
 def staff_client(staff) -> Client:
-    return _client_for(staff)
+    return signed_in_client(staff)
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from moderation.constants import ModerationState
+
 
 class Role(models.TextChoices):
     FACILITATOR = "facilitator", _("Facilitator")
@@ -51,6 +53,31 @@ class User(AbstractUser):
     is_facilitator = models.BooleanField(_("facilitator"), default=False)
     is_provider = models.BooleanField(_("instrument provider"), default=False)
     is_participant = models.BooleanField(_("participant"), default=False)
+    is_moderator = models.BooleanField(
+        _("moderator"),
+        default=False,
+        help_text=_("Handles reports and held contributions; needs two-factor sign-in."),
+    )
+    # Moderation and trust (see the moderation app): what others may see of the profile,
+    # whether the account may post, and how much its reports weigh.
+    moderation_state = models.CharField(
+        _("profile moderation"),
+        max_length=10,
+        choices=ModerationState.choices,
+        default=ModerationState.VISIBLE,
+    )
+    suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
+    trusted_at = models.DateTimeField(
+        _("trusted since"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the first contributions passed review; until then they are held."),
+    )
+    reports_upheld = models.PositiveIntegerField(_("reports upheld"), default=0)
+    reports_dismissed = models.PositiveIntegerField(_("reports dismissed"), default=0)
+    code_of_conduct_accepted_at = models.DateTimeField(
+        _("code of conduct accepted"), null=True, blank=True
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -67,6 +94,11 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.name or self.email.split("@")[0]
+
+    @property
+    def can_moderate_platform(self) -> bool:
+        """Platform moderators and staff handle reports on public content."""
+        return self.is_active and (self.is_moderator or self.is_staff)
 
     @property
     def roles(self) -> list[str]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.db import transaction
 
 from accounts.models import Role, User
+from audit.services import record_event
 from instruments.services import organisation_get_or_create
 
 
 @transaction.atomic
 def profile_update(*, user: User, name: str, organisation: str, roles: list[str]) -> User:
+    roles_before = user.roles
     user.name = name.strip()
     user.organisation = (
         organisation_get_or_create(organisation.strip()) if organisation.strip() else None
@@ -21,6 +23,14 @@ def profile_update(*, user: User, name: str, organisation: str, roles: list[str]
     user.save(
         update_fields=["name", "organisation", "is_facilitator", "is_provider", "is_participant"]
     )
+    if user.roles != roles_before:
+        record_event(
+            actor=user,
+            action="account.roles_changed",
+            target=user,
+            before={"roles": roles_before},
+            after={"roles": user.roles},
+        )
     return user
 
 

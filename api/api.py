@@ -8,10 +8,13 @@ ninja's own static files (``ninja`` is in INSTALLED_APPS), never from a CDN.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
+from ninja.errors import Throttled
 
-from api.errors import install_error_handlers
+from api.errors import error_body, install_error_handlers
 from api.routers import comments, communities, experiences, instruments, questions, search
+from lib.ratelimits import ApiThrottle
 
 DESCRIPTION = """\
 The Samenspel library and its communities as JSON.
@@ -21,6 +24,8 @@ The Samenspel library and its communities as JSON.
 * **Writes** (experiences, comments, questions) need a personal API token, created on
   your profile page: `Authorization: Bearer ssp_…`.
 * **Lists** are cursor-paginated: `?limit=1..100`, then follow `next` until it is null.
+* **Rate limits**: too many requests in a short time are answered with 429 and a
+  `Retry-After` header (seconds).
 * **Errors** always look like
   `{"error": {"status": 404, "code": "not_found", "message": "…", "details": []}}`.
 """
@@ -33,8 +38,18 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs=Swagger(settings={"persistAuthorization": False}),
     docs_url="/docs",
+    # Rates per IP address or per account: RATE_LIMITS in settings (lib/ratelimits.py).
+    throttle=[ApiThrottle()],
 )
 install_error_handlers(api)
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request, exc: Throttled):
+    """429 in the error shape, with a message a person can act on (ninja adds Retry-After)."""
+    message = _("Too many requests in a short time. Wait a moment, then try again.")
+    return api.create_response(request, error_body(429, message), status=429)
+
 
 for module in (instruments, experiences, communities, questions, comments, search):
     api.add_router("", module.router)

@@ -43,7 +43,14 @@ class PageOut(Schema):
 
 class AuthoredOut(Schema):
     """Output of a contribution: its ``author`` field is the author's display name, or
-    null once the account is gone."""
+    null once the account is gone. ``moderation_state`` is ``visible`` for everything
+    others see; only the author is shown their own contribution while it is ``pending``
+    review (a new account's first posts) or ``hidden`` by a moderator."""
+
+    moderation_state: str = Field(
+        description="visible, pending (held for review) or hidden; only the author sees "
+        "the last two."
+    )
 
     @staticmethod
     def resolve_author(obj) -> str | None:
@@ -408,7 +415,15 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
-# The errors each kind of operation can answer, declared so the OpenAPI document lists them.
-LIST_ERRORS = {400: ErrorOut, 401: ErrorOut, 422: ErrorOut}  # 400: a bad cursor
-DETAIL_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# The errors each kind of operation can answer, declared so the OpenAPI document lists them
+# (429: the API rate limit, ``lib.ratelimits.ApiThrottle``).
+LIST_ERRORS = {400: ErrorOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut}  # 400: a bad cursor
+DETAIL_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+WRITE_ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+    429: ErrorOut,
+}

@@ -22,7 +22,7 @@ from instruments.selectors import InstrumentFilters, instrument_list
 from journal.models import JournalEntry
 from journal.selectors import TimelineFilters, journal_timeline, with_entry_relations
 from lib.secret_tokens import hash_token
-from questions.selectors import QuestionFilters, question_list
+from questions.selectors import QuestionFilters, own_question_detail, question_list
 
 MESSAGE_UNKNOWN_SECTOR = gettext_noop("There is no sector with this code.")
 
@@ -106,8 +106,9 @@ def api_questions(*, user) -> QuerySet:
 
 
 def get_question_detail(*, user, question_id: int):
-    """A question with ``answer_count`` and ``has_instrument`` as ``user`` sees them, or 404."""
-    question = api_questions(user=user).filter(pk=question_id).first()
+    """A question with ``answer_count`` and ``has_instrument`` as ``user`` sees them, or 404.
+    Its author also gets it while it is held for review (marked by ``moderation_state``)."""
+    question = own_question_detail(user=user, question_id=question_id)
     if question is None:
         raise Http404
     return question

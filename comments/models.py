@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lib.models import exactly_one_set
+from moderation.models import Moderated, ModeratedManager
 
 TARGET_FIELDS = ("instrument", "experience", "journal_entry", "question")
 
@@ -21,16 +22,17 @@ class CommentQuerySet(models.QuerySet):
         from experiences.models import Experience
         from instruments.models import Instrument
         from journal.models import JournalEntry
+        from questions.models import Question
 
         return self.filter(
             Q(instrument__in=Instrument.objects.visible_to(user).values("pk"))
             | Q(experience__in=Experience.objects.visible_to(user).values("pk"))
             | Q(journal_entry__in=JournalEntry.objects.visible_to(user).values("pk"))
-            | Q(question__isnull=False)
+            | Q(question__in=Question.objects.values("pk"))
         )
 
 
-class Comment(models.Model):
+class Comment(Moderated):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -78,7 +80,8 @@ class Comment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = CommentQuerySet.as_manager()
+    objects = ModeratedManager.from_queryset(CommentQuerySet)()
+    all_objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -6,22 +6,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Prefetch
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from comments.forms import CommentForm
 from comments.models import Comment
-from comments.services import can_comment
+from comments.services import check_comment_create_permission
 from comments.targets import target_field, target_kind
+from moderation.constants import ModerationState
+from moderation.rules import readable_filter
 
 
-def _with_author_and_replies(queryset):
+def _with_author_and_replies(queryset, *, user):
+    """Authors and replies; ``user``'s own held replies are among them (marked on the page)."""
+    replies = Comment.all_objects.filter(readable_filter(user)).select_related("author")
     return queryset.select_related("author").prefetch_related(
-        Prefetch(
-            "replies",
-            queryset=Comment.objects.select_related("author").order_by("created_at", "id"),
-        )
+        Prefetch("replies", queryset=replies.order_by("created_at", "id"))
     )
 
 
@@ -45,6 +48,8 @@ class CommentThread:
     edit_form: CommentForm | None = None
     editing: int | None = None
     status: str = ""
+    # Why a signed-in viewer cannot post here (observer, suspended, held target), or "".
+    cannot_post_reason: str = ""
 
     @property
     def dom_id(self) -> str:
@@ -71,23 +76,37 @@ class CommentThread:
             self.edit_form.fields["body"].widget.attrs["autofocus"] = True
 
 
+def _cannot_post_reason(user, target: Model) -> str:
+    if getattr(target, "moderation_state", ModerationState.VISIBLE) != ModerationState.VISIBLE:
+        return gettext("Comments open once a moderator has reviewed this.")
+    try:
+        check_comment_create_permission(user, target, check_visibility=False)
+    except PermissionDenied as exc:
+        return str(exc)
+    return ""
+
+
 def comment_thread(*, user, target: Model, **state) -> CommentThread:
     """The comments on ``target`` that ``user`` may see, oldest first, with their replies.
 
     The caller has already fetched ``target`` through its visibility rule. Two queries
     (top-level comments with authors, replies with authors), plus one for the viewer's
     role when the target lies in a community and the viewer is signed in.
+    ``user``'s own comments held for review are included (marked on the page); nobody
+    may comment on a target that is itself held (only its author sees it).
     ``state`` sets the form fields of ``CommentThread`` (a form with errors, a status).
     """
     field_name = target_field(target)
-    comments = Comment.objects.visible_to(user).filter(
-        **{field_name: target.pk}, parent__isnull=True
+    comments = Comment.all_objects.visible_to(user).filter(
+        readable_filter(user), **{field_name: target.pk}, parent__isnull=True
     )
+    reason = _cannot_post_reason(user, target) if user.is_authenticated else ""
     return CommentThread(
         target=target,
         kind=target_kind(target),
-        comments=list(_with_author_and_replies(comments).order_by("created_at", "id")),
-        can_post=can_comment(user, target),
+        comments=list(_with_author_and_replies(comments, user=user).order_by("created_at", "id")),
+        can_post=user.is_authenticated and not reason,
+        cannot_post_reason=reason,
         signed_in=user.is_authenticated,
         **state,
     )

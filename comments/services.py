@@ -19,6 +19,7 @@ from comments.models import Comment
 from comments.targets import is_visible_to, target_community, target_field
 from communities.models import MemberRole
 from communities.visibility import member_role
+from moderation.services import check_can_contribute, hold_for_review, initial_state
 
 MESSAGE_SIGN_IN = gettext_noop("Sign in to comment.")
 MESSAGE_TARGET_HIDDEN = gettext_noop("This page cannot be found.")
@@ -39,6 +40,7 @@ def can_comment(user, target: Model) -> bool:
 def check_comment_create_permission(user, target: Model, *, check_visibility: bool = True) -> None:
     if not user.is_authenticated:
         raise PermissionDenied(_(MESSAGE_SIGN_IN))
+    check_can_contribute(user)
     if check_visibility and not is_visible_to(user, target):
         raise PermissionDenied(_(MESSAGE_TARGET_HIDDEN))
     community = target_community(target)
@@ -56,6 +58,7 @@ def comment_create(*, author, target: Model, body: str, parent: Comment | None =
     """A comment by ``author`` on ``target``, or a reply to ``parent`` on the same target.
 
     A reply to a reply becomes a reply to its parent, so threads stay one level deep.
+    A new account's comment is held for review (its author sees it marked as pending).
     """
     check_comment_create_permission(author, target)
     field = target_field(target)
@@ -65,8 +68,11 @@ def comment_create(*, author, target: Model, body: str, parent: Comment | None =
         if parent.parent_id is not None:
             parent = parent.parent
     comment = Comment(author=author, parent=parent, body=body, **{field: target})
+    comment.moderation_state = initial_state(author)
     comment.full_clean()
     comment.save()
+    if comment.is_pending:
+        hold_for_review(comment)
     return comment
 
 

@@ -66,9 +66,15 @@ def comment_create(request, kind: str, target_id: int):
             body=form.cleaned_data["body"],
             parent=_parent(target, form.cleaned_data["parent"]),
         )
+        posted = _("Your comment has been posted.")
+        if comment.is_pending:
+            posted = _(
+                "Thank you. A moderator checks a new member's first contributions before "
+                "others see them; until then only you see this one, marked as pending review."
+            )
         if request.htmx:
-            return _thread_response(request, target, status=_("Your comment has been posted."))
-        messages.success(request, _("Your comment has been posted."))
+            return _thread_response(request, target, status=posted)
+        messages.success(request, posted)
         return _back_to(target, f"comment-{comment.pk}")
     if request.htmx:
         # 200, not 400: htmx swaps only successful responses, and the errors must show.

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from audit.services import record_event
 from communities.models import (
     DESIGN_CONSIDERATIONS,
     Community,
@@ -141,6 +142,13 @@ def community_create(*, user, **fields) -> Community:
     membership = Membership(community=community, user=user, role=MemberRole.FACILITATOR)
     membership.full_clean(exclude=["community", "user"])
     membership.save()
+    record_event(
+        actor=user,
+        action="community.created",
+        target=community,
+        after={"visibility": community.visibility},
+    )
+    _audit_membership(user, "membership.added", membership, after={"role": membership.role})
     return community
 
 
@@ -151,10 +159,19 @@ def community_update(*, user, community: Community, **fields) -> Community:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown community fields: {', '.join(sorted(unknown))}")
+    visibility_before = community.visibility
     for name, value in fields.items():
         setattr(community, name, value)
     community.full_clean()
     community.save(update_fields=[*fields, "updated_at"])
+    if community.visibility != visibility_before:
+        record_event(
+            actor=user,
+            action="community.visibility_changed",
+            target=community,
+            before={"visibility": visibility_before},
+            after={"visibility": community.visibility},
+        )
     return community
 
 
@@ -223,7 +240,7 @@ def membership_add(*, user, community: Community, member, role: str) -> Membersh
     membership = Membership.objects.filter(community=community, user=member).first()
     if membership is not None:
         return membership_set_role(user=user, membership=membership, role=role)
-    return _membership_create(community=community, user=member, role=role)
+    return _membership_create(community=community, user=member, role=role, actor=user)
 
 
 @transaction.atomic
@@ -237,10 +254,19 @@ def membership_grant(*, community: Community, member, role: str) -> Membership:
     return membership or _membership_create(community=community, user=member, role=role)
 
 
-def _membership_create(*, community: Community, user, role: str) -> Membership:
+def _audit_membership(actor, action: str, membership: Membership, **changes) -> None:
+    """Record a membership change in the audit log (before the row may be deleted). The
+    person is named by account id only: the log outlives a deleted account."""
+    label = f"#{membership.user_id} @ {membership.community}"
+    record_event(actor=actor, action=action, target=membership, target_label=label, **changes)
+
+
+def _membership_create(*, community: Community, user, role: str, actor=None) -> Membership:
+    """``actor`` is who let ``user`` in (``None``: the platform itself, for the audit log)."""
     membership = Membership(community=community, user=user, role=role)
     membership.full_clean(exclude=["community", "user"])
     membership.save()
+    _audit_membership(actor, "membership.added", membership, after={"role": role})
     # Open requests to join end once the person is in.
     JoinRequest.objects.filter(
         community=community, user=user, status=JoinRequest.Status.PENDING
@@ -255,9 +281,17 @@ def membership_set_role(*, user, membership: Membership, role: str) -> Membershi
         raise ValidationError({"role": _("Choose a role.")})
     if role != MemberRole.FACILITATOR:
         _check_not_last_facilitator(membership)
-    membership.role = role
+    role_before, membership.role = membership.role, role
     membership.full_clean(exclude=["community", "user"])
     membership.save(update_fields=["role"])
+    if role != role_before:
+        _audit_membership(
+            user,
+            "membership.role_changed",
+            membership,
+            before={"role": role_before},
+            after={"role": role},
+        )
     return membership
 
 
@@ -265,6 +299,7 @@ def membership_set_role(*, user, membership: Membership, role: str) -> Membershi
 def membership_remove(*, user, membership: Membership) -> None:
     check_facilitator(user, membership.community)
     _check_not_last_facilitator(membership)
+    _audit_membership(user, "membership.removed", membership, before={"role": membership.role})
     membership.delete()
 
 
@@ -275,6 +310,7 @@ def membership_leave(*, user, community: Community) -> None:
     if membership is None:
         raise PermissionDenied(_(MESSAGE_NOT_A_MEMBER))
     _check_not_last_facilitator(membership)
+    _audit_membership(user, "membership.left", membership, before={"role": membership.role})
     membership.delete()
 
 
@@ -384,7 +420,9 @@ def invitation_accept(*, user, token: str) -> Membership:
         raise PermissionDenied(_(MESSAGE_INVITATION_OTHER_ADDRESS))
     if member_role(user, invitation.community) is not None:
         raise ValidationError(_(MESSAGE_ALREADY_MEMBER))
-    membership = _membership_create(community=invitation.community, user=user, role=invitation.role)
+    membership = _membership_create(
+        community=invitation.community, user=user, role=invitation.role, actor=user
+    )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -429,6 +467,9 @@ def join_request_decide(*, user, join_request: JoinRequest, accept: bool) -> Joi
     join_request.save(update_fields=["status", "decided_at", "decided_by"])
     if accept and member_role(join_request.user, join_request.community) is None:
         _membership_create(
-            community=join_request.community, user=join_request.user, role=MemberRole.MEMBER
+            community=join_request.community,
+            user=join_request.user,
+            role=MemberRole.MEMBER,
+            actor=user,
         )
     return join_request

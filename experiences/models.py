@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from communities.models import Level
 from communities.visibility import content_filter, public_content_filter
 from instruments.constants import Phase
+from moderation.models import Moderated, ModeratedManager
 
 
 class ExperienceQuerySet(models.QuerySet):
@@ -23,7 +24,7 @@ class ExperienceQuerySet(models.QuerySet):
         return self.filter(public_content_filter())
 
 
-class Experience(models.Model):
+class Experience(Moderated):
     instrument = models.ForeignKey(
         "instruments.Instrument",
         verbose_name=_("instrument"),
@@ -73,7 +74,8 @@ class Experience(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ExperienceQuerySet.as_manager()
+    objects = ModeratedManager.from_queryset(ExperienceQuerySet)()
+    all_objects = ExperienceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

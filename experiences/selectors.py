@@ -17,6 +17,7 @@ from communities.models import Level
 from experiences.models import Experience
 from instruments.constants import PHASE_ORDER, Phase
 from instruments.models import Instrument, Sector
+from moderation.rules import readable_filter
 
 LEVEL_ORDER = [level.value for level in Level]
 
@@ -29,9 +30,13 @@ def visible_experiences(user) -> QuerySet[Experience]:
 
 
 def get_experience_for_user(*, user, experience_id: int) -> Experience:
-    """The experience with what its page shows, or 404 (a hidden one looks missing)."""
+    """The experience with what its page shows, or 404 (a hidden one looks missing).
+
+    Its author also gets it while it is held for review or hidden (the page marks it)."""
     experience = (
-        visible_experiences(user)
+        Experience.all_objects.visible_to(user)
+        .filter(readable_filter(user))
+        .filter(instrument__in=Instrument.objects.visible_to(user).values("pk"))
         .select_related("instrument", "author", "community", "sector")
         .filter(pk=experience_id)
         .first()

@@ -20,6 +20,7 @@ from communities.models import Community
 from communities.selectors import check_member
 from experiences.models import Experience
 from instruments.models import Instrument
+from moderation.services import check_can_contribute, hold_for_review, initial_state
 from notifications.services import notify_new_experience
 
 # The fields a person fills in; the instrument and the author are set by the service.
@@ -47,6 +48,7 @@ def check_experience_create_permission(
     """Signed in, the instrument visible to ``user``, and a member of ``community`` if any."""
     if not user.is_authenticated:
         raise PermissionDenied(_(MESSAGE_SIGN_IN))
+    check_can_contribute(user)
     if not Instrument.objects.visible_to(user).filter(pk=instrument.pk).exists():
         raise PermissionDenied(_(MESSAGE_INSTRUMENT_HIDDEN))
     if community is not None:
@@ -65,13 +67,19 @@ def experience_create(
     """Record ``author``'s experience with ``instrument`` and notify the followers.
 
     ``fields`` are the other ``EDITABLE_FIELDS``; ``what_was_done`` and ``rating`` are required.
+    A new account's experience is held for review: the followers hear of it when a
+    moderator approves it (the registry's ``on_release``), not now.
     """
     _check_fields(fields)
     check_experience_create_permission(author, instrument=instrument, community=community)
     experience = Experience(author=author, instrument=instrument, community=community, **fields)
+    experience.moderation_state = initial_state(author)
     experience.full_clean()
     experience.save()
-    notify_new_experience(experience)
+    if experience.is_pending:
+        hold_for_review(experience)
+    else:
+        notify_new_experience(experience)
     return experience
 
 

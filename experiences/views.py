@@ -76,7 +76,14 @@ def experience_create(request):
         experience = services.experience_create(
             author=request.user, instrument=instrument, **form.to_fields()
         )
-        thanks = _("Thank you: your experience has been shared.")
+        thanks = (
+            _(
+                "Thank you. A moderator checks a new member's first contributions before "
+                "others see them; until then only you see this one, marked as pending review."
+            )
+            if experience.is_pending
+            else _("Thank you: your experience has been shared.")
+        )
         if request.htmx:
             context = instrument_region_context(request, instrument, status=thanks)
             return render(request, "experiences/_instrument_region_update.html", context)

@@ -6,8 +6,11 @@ that harvesting exists. Every one of those paths ends in ``Model.save``/``delete
 (``QuerySet.update`` bypasses them; nothing in the project changes a status that way.)
 
 Connected in ``HarvestConfig.ready`` with ``dispatch_uid``s; sender ``Instrument``.
-The sets a record was in are read before the change (``pre_save``/``pre_delete``),
-because the instrument's phase and sector links are replaced or cascaded away after.
+"In the library" means published and visible: an instrument a moderator hides leaves it
+like a draft, and one restored comes back (moderation saves ``moderation_state`` through
+``Model.save`` too). The sets a record was in are read before the change
+(``pre_save``/``pre_delete``), because the instrument's phase and sector links are
+replaced or cascaded away after.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from harvest.models import RecordKind
 from harvest.services import deleted_record_clear, deleted_record_mark
 from instruments.constants import PHASE_ORDER, Status
 from instruments.models import Instrument
+from moderation.constants import ModerationState
 
 _LEAVING = "_harvest_leaving_sets"
 
@@ -29,22 +33,32 @@ def _current_set_specs(instrument: Instrument) -> list[str]:
     return specs + [f"sector:{slug}" for slug in sectors]
 
 
+def _is_public(status: str, moderation_state: str) -> bool:
+    """In the public library: published and not held or hidden by a moderator."""
+    return status == Status.PUBLISHED and moderation_state == ModerationState.VISIBLE
+
+
 def instrument_pre_save(sender, instance: Instrument, raw=False, update_fields=None, **kwargs):
-    """Note the sets of a published instrument that this save takes back to draft."""
-    if raw or instance.pk is None or instance.status == Status.PUBLISHED:
+    """Note the sets of a public instrument that this save takes out of the library
+    (back to draft, or hidden by a moderator)."""
+    if raw or instance.pk is None or _is_public(instance.status, instance.moderation_state):
         return
-    if update_fields is not None and "status" not in update_fields:
+    if update_fields is not None and not {"status", "moderation_state"} & set(update_fields):
         return
-    previous = Instrument.objects.filter(pk=instance.pk).values_list("status", flat=True).first()
-    if previous == Status.PUBLISHED:
+    previous = (
+        Instrument.all_objects.filter(pk=instance.pk)
+        .values_list("status", "moderation_state")
+        .first()
+    )
+    if previous is not None and _is_public(*previous):
         setattr(instance, _LEAVING, _current_set_specs(instance))
 
 
 def instrument_post_save(sender, instance: Instrument, raw=False, **kwargs):
-    """Published: no tombstone (again); just left the library: a tombstone."""
+    """Public: no tombstone (again); just left the library: a tombstone."""
     if raw:
         return
-    if instance.status == Status.PUBLISHED:
+    if _is_public(instance.status, instance.moderation_state):
         deleted_record_clear(kind=RecordKind.INSTRUMENT, slug=instance.slug)
         return
     leaving = instance.__dict__.pop(_LEAVING, None)
@@ -53,7 +67,7 @@ def instrument_post_save(sender, instance: Instrument, raw=False, **kwargs):
 
 
 def instrument_pre_delete(sender, instance: Instrument, **kwargs):
-    if instance.status == Status.PUBLISHED:
+    if _is_public(instance.status, instance.moderation_state):
         setattr(instance, _LEAVING, _current_set_specs(instance))
 
 

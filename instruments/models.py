@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from instruments.constants import PHASE_ORDER, HelixRole, Kind, Phase, Status
 from lib.models import Revision
+from moderation.models import Moderated, ModeratedManager
 
 
 class Sector(models.Model):
@@ -90,7 +91,7 @@ class InstrumentQuerySet(models.QuerySet):
         return self.published()
 
 
-class Instrument(models.Model):
+class Instrument(Moderated):
     slug = models.SlugField(
         _("code"), max_length=100, unique=True, help_text=_("Stable forever; part of the URL.")
     )
@@ -152,7 +153,8 @@ class Instrument(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = InstrumentQuerySet.as_manager()
+    objects = ModeratedManager.from_queryset(InstrumentQuerySet)()
+    all_objects = InstrumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]

@@ -51,7 +51,7 @@ def unique_slug(model, text: str, *, fallback: str, max_length: int) -> str:
     """A slug for ``text`` that no row of ``model`` has yet ("docent", "docent-2", ...)."""
     base = slugify(text)[: max_length - 4] or fallback
     slug, n = base, 1
-    while model.objects.filter(slug=slug).exists():
+    while model._base_manager.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug

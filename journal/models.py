@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.visibility import content_filter
 from instruments.constants import Phase
+from moderation.models import Moderated, ModeratedManager
 
 
 class EntryKind(models.TextChoices):
@@ -67,7 +68,7 @@ class JournalEntryQuerySet(models.QuerySet):
         return self.filter(content_filter(user))
 
 
-class JournalEntry(models.Model):
+class JournalEntry(Moderated):
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="journal_entries"
     )
@@ -101,7 +102,8 @@ class JournalEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = JournalEntryQuerySet.as_manager()
+    objects = ModeratedManager.from_queryset(JournalEntryQuerySet)()
+    all_objects = JournalEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-created_at"]

@@ -19,6 +19,7 @@ from communities.models import Community
 from instruments.constants import PHASE_ORDER
 from instruments.models import Instrument
 from journal.models import JournalEntry, ValueCycle, ValueStory
+from moderation.rules import readable_filter
 
 # At most this many months are columns of the value overview; older stories are summed.
 OVERVIEW_MONTHS = 12
@@ -95,10 +96,12 @@ def timeline_instrument_options(*, user, community: Community) -> QuerySet[Instr
 def get_entry_for_user(*, user, community: Community, entry_id: int) -> JournalEntry:
     """An entry of ``community`` with everything its page shows, or 404.
 
-    ``community`` comes from ``get_readable_community``, so ``user`` may read it.
+    ``community`` comes from ``get_readable_community``, so ``user`` may read it. Its
+    author also gets it while it is held for review or hidden (the page marks it).
     """
     queryset = with_entry_relations(
-        JournalEntry.objects.filter(community=community, pk=entry_id), user=user
+        JournalEntry.all_objects.filter(readable_filter(user), community=community, pk=entry_id),
+        user=user,
     )
     entry = queryset.first()
     if entry is None:

@@ -19,6 +19,7 @@ from communities.models import Community, MemberRole
 from communities.selectors import check_member
 from instruments.models import Instrument
 from journal.models import JournalAttachment, JournalEntry, ValueStory
+from moderation.services import check_can_contribute, hold_for_review, initial_state
 
 # Marked with gettext_noop so that makemessages finds them; translated where raised.
 MESSAGE_NOT_AUTHOR = gettext_noop(
@@ -118,11 +119,13 @@ def journal_entry_create(
     instruments: Iterable[Instrument] = (),
     value_stories: Iterable[dict] = (),
 ) -> JournalEntry:
-    """Add an entry to ``community``'s journal and notify those who follow it."""
+    """Add an entry to ``community``'s journal and notify those who follow it. A new
+    account's entry is held for review; the followers hear of it once it is approved."""
     from notifications.services import notify_new_journal_entry
 
     check_journal_write_permission(user, community)
-    entry = JournalEntry(community=community, author=user)
+    check_can_contribute(user)
+    entry = JournalEntry(community=community, author=user, moderation_state=initial_state(user))
     _apply_fields(
         entry,
         {
@@ -139,7 +142,10 @@ def journal_entry_create(
     entry.save()
     entry.instruments.set(_chosen_instruments(user, instruments))
     _save_stories(entry, value_stories)
-    notify_new_journal_entry(entry)
+    if entry.is_pending:
+        hold_for_review(entry)
+    else:
+        notify_new_journal_entry(entry)
     return entry
 
 

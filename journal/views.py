@@ -147,7 +147,13 @@ def entry_create(request, slug: str):
         ),
     )
     if entry is not None:
-        messages.success(request, _("The journal entry has been added."))
+        added = _("The journal entry has been added.")
+        if entry.is_pending:
+            added = _(
+                "Thank you. A moderator checks a new member's first contributions before "
+                "others see them; until then only you see this one, marked as pending review."
+            )
+        messages.success(request, added)
         return redirect(entry)
     return _form_page(request, community=community, form=form, stories=stories)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from communities.models import Community, MemberRole
 from communities.services import membership_grant
@@ -55,7 +56,10 @@ class ActivityReport:
 
 
 def _people(specs: list[dict], report: ActivityReport) -> dict:
-    """The demo people by key; they cannot sign in (no usable password, .invalid address)."""
+    """The demo people by key; they cannot sign in (no usable password, .invalid address).
+
+    They are established members (trusted, code of conduct accepted), so their demo
+    contributions are not held for review like a new account's."""
     User = get_user_model()
     emails = {spec["key"]: f"{spec['key']}@{DEMO_EMAIL_DOMAIN}" for spec in specs}
     existing = {user.email: user for user in User.objects.filter(email__in=emails.values())}
@@ -63,7 +67,13 @@ def _people(specs: list[dict], report: ActivityReport) -> dict:
     for spec in specs:
         user = existing.get(emails[spec["key"]])
         if user is None:
-            user = User(email=emails[spec["key"]], name=spec["name"])
+            now = timezone.now()
+            user = User(
+                email=emails[spec["key"]],
+                name=spec["name"],
+                trusted_at=now,
+                code_of_conduct_accepted_at=now,
+            )
             user.set_unusable_password()
             user.organisation = organisation_get_or_create(spec["organisation"])
             for role in spec.get("roles", []):

@@ -12,6 +12,7 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from lib.uploads import check_zip_upload
 from library.imports import MAX_ROWS, MAX_UPLOAD_BYTES, describe
 from library.spreadsheets import read_upload
 
@@ -43,6 +44,7 @@ class UploadForm(forms.Form):
                 _("This file is %(size)s; the limit is %(limit)s.")
                 % {"size": filesizeformat(uploaded.size), "limit": filesizeformat(MAX_UPLOAD_BYTES)}
             )
+        check_zip_upload(uploaded)  # a workbook is a zip: refuse a zip bomb before opening it
         source, problems = read_upload(uploaded.read(), name=uploaded.name, max_records=MAX_ROWS)
         if source is None:
             raise forms.ValidationError([describe(problem) for problem in problems])

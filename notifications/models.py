@@ -63,6 +63,7 @@ class NotificationKind(models.TextChoices):
     NEW_ANSWER = "new_answer", _("New answer")
     INVITATION = "invitation", _("Invitation")
     JOIN_REQUEST = "join_request", _("Join request")
+    MODERATION_DECISION = "moderation_decision", _("Moderation decision")
 
 
 class Notification(models.Model):
@@ -87,6 +88,10 @@ class Notification(models.Model):
     )
     join_request = models.ForeignKey(
         "communities.JoinRequest", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # A moderator's decision about the recipient's own contribution (see moderation.actions).
+    decision = models.ForeignKey(
+        "moderation.Decision", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -118,6 +123,8 @@ class Notification(models.Model):
                 return reverse(
                     "communities:members", kwargs={"slug": self.join_request.community.slug}
                 )
+            if self.decision_id:
+                return f"{reverse('moderation:mine')}#decision-{self.decision_id}"
         except NoReverseMatch:
             return ""
         return ""

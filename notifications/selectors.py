@@ -146,8 +146,13 @@ def visible_notification_filter(user) -> Q:
             kind=NotificationKind.NEW_JOURNAL_ENTRY,
             journal_entry__in=JournalEntry.objects.visible_to(user).values("pk"),
         )
-        # Questions and answers are public.
-        | Q(kind=NotificationKind.NEW_ANSWER, answer__isnull=False)
+        # Questions and answers are public, unless moderation holds or hides them.
+        | Q(
+            kind=NotificationKind.NEW_ANSWER,
+            answer__in=Answer.objects.filter(question__in=Question.objects.values("pk")).values(
+                "pk"
+            ),
+        )
         # Only the invitee sees an invitation.
         | (Q(kind=NotificationKind.INVITATION, invitation__isnull=False) & _own_addresses(user))
         # Join requests only while the recipient facilitates the community.
@@ -155,6 +160,8 @@ def visible_notification_filter(user) -> Q:
             kind=NotificationKind.JOIN_REQUEST,
             join_request__community__in=_facilitated_communities(user),
         )
+        # Decisions about the recipient's own contributions.
+        | Q(kind=NotificationKind.MODERATION_DECISION, decision__author=user)
     )
 
 
@@ -176,6 +183,7 @@ def notifications_for(user) -> QuerySet[Notification]:
             "answer__question",
             "invitation__community",
             "join_request__community",
+            "decision",
         )
         .order_by("-created_at", "-id")
     )

@@ -113,6 +113,17 @@ def notify_join_request(join_request, *, facilitator_ids: set[int]) -> int:
     )
 
 
+@transaction.atomic
+def notify_moderation_decision(decision) -> int:
+    """Tell the author of moderated content what a moderator decided (the page
+    ``moderation:mine`` says what, why, and how to appeal). The moderator stays unnamed."""
+    if decision.author_id is None:
+        return 0
+    return _create(
+        NotificationKind.MODERATION_DECISION, {decision.author_id}, actor=None, decision=decision
+    )
+
+
 # Follows ---------------------------------------------------------------------------
 
 

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from instruments.constants import Phase
+from moderation.models import Moderated, ModeratedManager
 
 
-class Question(models.Model):
+class Question(Moderated):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -35,6 +36,9 @@ class Question(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ModeratedManager()
+    all_objects = models.Manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("question")
@@ -47,7 +51,7 @@ class Question(models.Model):
         return reverse("questions:detail", kwargs={"question_id": self.pk})
 
 
-class Answer(models.Model):
+class Answer(Moderated):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -66,6 +70,9 @@ class Answer(models.Model):
     is_helpful = models.BooleanField(_("marked helpful by the asker"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ModeratedManager()
+    all_objects = models.Manager()
 
     class Meta:
         ordering = ["-is_helpful", "created_at", "id"]

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from instruments.constants import PHASE_ORDER, Phase
 from instruments.models import Instrument, Sector
+from moderation.constants import ModerationState
+from moderation.rules import readable_filter
 from questions.models import Answer, Question
 
 STATUS_UNANSWERED = "onbeantwoord"
@@ -58,7 +60,9 @@ def _with_instrument_answer(queryset: QuerySet[Question], *, user) -> QuerySet[Q
     return queryset.annotate(
         has_instrument=Exists(
             Answer.instruments.through.objects.filter(
-                answer__question=OuterRef("pk"), instrument__in=visible
+                answer__question=OuterRef("pk"),
+                answer__moderation_state=ModerationState.VISIBLE,
+                instrument__in=visible,
             )
         )
     )
@@ -66,7 +70,12 @@ def _with_instrument_answer(queryset: QuerySet[Question], *, user) -> QuerySet[Q
 
 def _with_list_relations(queryset: QuerySet[Question], *, user) -> QuerySet[Question]:
     queryset = queryset.select_related("author", "sector").annotate(
-        answer_count=Count("answers", distinct=True)
+        # A join bypasses Answer.objects: count only the answers everyone may see.
+        answer_count=Count(
+            "answers",
+            filter=Q(answers__moderation_state=ModerationState.VISIBLE),
+            distinct=True,
+        )
     )
     return _with_instrument_answer(queryset, user=user)
 
@@ -74,6 +83,17 @@ def _with_list_relations(queryset: QuerySet[Question], *, user) -> QuerySet[Ques
 def question_list(*, user, filters: QuestionFilters) -> QuerySet[Question]:
     """Newest first, with ``answer_count`` and ``has_instrument`` for each question."""
     queryset = _with_list_relations(Question.objects.all(), user=user)
+    return _filtered(queryset, filters)
+
+
+def own_question_detail(*, user, question_id: int) -> Question | None:
+    """A question with its list annotations as ``user`` sees it, their own held or hidden
+    question included (the API answers its author with the question they just asked)."""
+    queryset = _with_list_relations(Question.all_objects.filter(readable_filter(user)), user=user)
+    return queryset.filter(pk=question_id).first()
+
+
+def _filtered(queryset: QuerySet[Question], filters: QuestionFilters) -> QuerySet[Question]:
     if filters.phase == NO_VALUE:
         queryset = queryset.filter(phase="")
     elif filters.phase:
@@ -94,15 +114,28 @@ def sector_choices() -> QuerySet[Sector]:
     return Sector.objects.order_by("name")
 
 
-def get_question(*, question_id: int) -> Question:
-    question = Question.objects.select_related("author", "sector").filter(pk=question_id).first()
+def get_question(*, question_id: int, user=None) -> Question:
+    """The question, or 404. Its author (``user``) also gets it while it is held for
+    review or hidden (the page marks it); nobody else does."""
+    question = (
+        Question.all_objects.filter(readable_filter(user))
+        .select_related("author", "sector")
+        .filter(pk=question_id)
+        .first()
+    )
     if question is None:
         raise Http404
     return question
 
 
-def get_answer(*, question: Question, answer_id: int) -> Answer:
-    answer = question.answers.select_related("author").filter(pk=answer_id).first()
+def get_answer(*, question: Question, answer_id: int, user=None) -> Answer:
+    """An answer of ``question``, or 404; its author (``user``) also gets a held one."""
+    answer = (
+        Answer.all_objects.filter(readable_filter(user), question=question)
+        .select_related("author")
+        .filter(pk=answer_id)
+        .first()
+    )
     if answer is None:
         raise Http404
     answer.question = question
@@ -112,10 +145,12 @@ def get_answer(*, question: Question, answer_id: int) -> Answer:
 def question_answers(*, question: Question, user) -> list[Answer]:
     """The answers, helpful ones first, each with only the instruments ``user`` may see
     (``answer.visible_instruments``) and whether ``user`` wrote it (``viewer_is_author``).
+    ``user``'s own answers held for review are included (the page marks them).
     Two queries however many answers there are."""
     visible = Instrument.objects.visible_to(user).order_by("title")
     answers = list(
-        question.answers.select_related("author")
+        Answer.all_objects.filter(readable_filter(user), question=question)
+        .select_related("author")
         .prefetch_related(Prefetch("instruments", queryset=visible, to_attr="visible_instruments"))
         .order_by("-is_helpful", "created_at", "id")
     )

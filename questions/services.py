@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from instruments.models import Instrument, Sector
+from moderation.services import check_can_contribute, hold_for_review, initial_state
 from notifications.services import follow_create, notify_new_answer
 from questions.models import Answer, Question
 
@@ -69,12 +70,18 @@ def _visible_instruments(user, instruments: Iterable[Instrument]) -> list[Instru
 def question_create(
     *, user, title: str, body: str = "", phase: str = "", sector: Sector | None = None
 ) -> Question:
-    """Ask a question. The asker follows it, so its answers reach their weekly digest."""
+    """Ask a question. The asker follows it, so its answers reach their weekly digest.
+    A new account's question is held for review before others see it."""
     _check_signed_in(user)
+    check_can_contribute(user)
     question = Question(author=user, title=title, body=body, phase=phase, sector=sector)
+    question.moderation_state = initial_state(user)
     question.full_clean()
     question.save()
-    follow_create(user=user, target=question)
+    if question.is_pending:
+        hold_for_review(question)  # the asker follows it once it is released
+    else:
+        follow_create(user=user, target=question)
     return question
 
 
@@ -105,14 +112,20 @@ def question_delete(*, user, question: Question) -> None:
 def answer_create(
     *, user, question: Question, body: str, instruments: Iterable[Instrument] = ()
 ) -> Answer:
-    """Answer a question and notify the asker and the question's followers."""
+    """Answer a question and notify the asker and the question's followers. A new
+    account's answer is held for review; they are notified when it is approved."""
     _check_signed_in(user)
+    check_can_contribute(user)
     linked = _visible_instruments(user, instruments)
     answer = Answer(question=question, author=user, body=body)
+    answer.moderation_state = initial_state(user)
     answer.full_clean()
     answer.save()
     answer.instruments.set(linked)
-    notify_new_answer(answer)
+    if answer.is_pending:
+        hold_for_review(answer)
+    else:
+        notify_new_answer(answer)
     return answer
 
 

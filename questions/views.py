@@ -45,9 +45,19 @@ def question_create(request):
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         question = services.question_create(user=request.user, **form.cleaned_data)
-        messages.success(request, _("Your question has been posted."))
+        messages.success(request, _held_or(question, _("Your question has been posted.")))
         return redirect(question)
     return render(request, "questions/question_form.html", {"form": form, "question": None})
+
+
+def _held_or(contribution, message: str) -> str:
+    """The confirmation after posting: for a contribution held for review, say so."""
+    if not contribution.is_pending:
+        return message
+    return _(
+        "Thank you. A moderator checks a new member's first contributions before "
+        "others see them; until then only you see this one, marked as pending review."
+    )
 
 
 def _detail_context(request, question, *, answer_form=None) -> dict:
@@ -64,7 +74,7 @@ def _detail_context(request, question, *, answer_form=None) -> dict:
 
 @require_GET
 def question_detail(request, question_id: int):
-    question = selectors.get_question(question_id=question_id)
+    question = selectors.get_question(question_id=question_id, user=request.user)
     context = _detail_context(request, question)
     context["comment_thread"] = comment_thread(user=request.user, target=question)
     return render(request, "questions/question_detail.html", context)
@@ -73,7 +83,7 @@ def question_detail(request, question_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def question_edit(request, question_id: int):
-    question = selectors.get_question(question_id=question_id)
+    question = selectors.get_question(question_id=question_id, user=request.user)
     services.check_question_edit_permission(request.user, question)
     form = QuestionForm(request.POST or None, instance=question)
     if request.method == "POST" and form.is_valid():
@@ -86,7 +96,7 @@ def question_edit(request, question_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def question_delete(request, question_id: int):
-    question = selectors.get_question(question_id=question_id)
+    question = selectors.get_question(question_id=question_id, user=request.user)
     services.check_question_edit_permission(request.user, question)
     if request.method == "POST":
         services.question_delete(user=request.user, question=question)
@@ -101,7 +111,7 @@ def question_delete(request, question_id: int):
 def answer_create(request, question_id: int):
     """Post an answer. With htmx the answers section is swapped in place (errors included,
     with status 200 so htmx swaps them); without JavaScript a redirect to the new answer."""
-    question = selectors.get_question(question_id=question_id)
+    question = selectors.get_question(question_id=question_id, user=request.user)
     form = AnswerForm(request.POST, user=request.user, prefix="answer")
     answer = None
     if form.is_valid():
@@ -115,7 +125,7 @@ def answer_create(request, question_id: int):
         except ValidationError as error:
             form.add_error(None, error)
     if answer is not None and not request.htmx:
-        messages.success(request, _("Your answer has been posted."))
+        messages.success(request, _held_or(answer, _("Your answer has been posted.")))
         return redirect(f"{question.get_absolute_url()}#answer-{answer.pk}")
     context = _detail_context(request, question, answer_form=None if answer else form)
     if request.htmx:
@@ -128,8 +138,8 @@ def answer_create(request, question_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def answer_edit(request, question_id: int, answer_id: int):
-    question = selectors.get_question(question_id=question_id)
-    answer = selectors.get_answer(question=question, answer_id=answer_id)
+    question = selectors.get_question(question_id=question_id, user=request.user)
+    answer = selectors.get_answer(question=question, answer_id=answer_id, user=request.user)
     services.check_answer_edit_permission(request.user, answer)
     form = AnswerForm(request.POST or None, user=request.user, instance=answer)
     if request.method == "POST" and form.is_valid():
@@ -151,8 +161,8 @@ def answer_edit(request, question_id: int, answer_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def answer_delete(request, question_id: int, answer_id: int):
-    question = selectors.get_question(question_id=question_id)
-    answer = selectors.get_answer(question=question, answer_id=answer_id)
+    question = selectors.get_question(question_id=question_id, user=request.user)
+    answer = selectors.get_answer(question=question, answer_id=answer_id, user=request.user)
     services.check_answer_edit_permission(request.user, answer)
     if request.method == "POST":
         services.answer_delete(user=request.user, answer=answer)
@@ -168,8 +178,8 @@ def answer_delete(request, question_id: int, answer_id: int):
 @vary_on_headers("HX-Request")
 def answer_helpful(request, question_id: int, answer_id: int):
     """The asker marks an answer as helpful or takes it back; helpful answers come first."""
-    question = selectors.get_question(question_id=question_id)
-    answer = selectors.get_answer(question=question, answer_id=answer_id)
+    question = selectors.get_question(question_id=question_id, user=request.user)
+    answer = selectors.get_answer(question=question, answer_id=answer_id, user=request.user)
     services.answer_toggle_helpful(user=request.user, answer=answer)
     if request.htmx:
         context = _detail_context(request, question)

@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "harvest",
     "insights",
     "backups",
+    "moderation",
+    "audit",
+    "lessons",
 ]
 
 MIDDLEWARE = [
@@ -314,3 +317,116 @@ OAI_ADMIN_EMAIL = env_str("OAI_ADMIN_EMAIL", "")
 # Provider insights (insights/): count people's views of instrument pages (one UPSERT per
 # counted view; bots, prefetch, the provider and staff are skipped). false: count nothing.
 INSIGHTS_COUNT_VIEWS = env_bool("INSIGHTS_COUNT_VIEWS", True)
+
+# --- Account security (issue 6; accounts/security.py, lib/ratelimits.py). The code of
+# conduct is accepted at sign-up (a first sign-in with LinkedIn or SURFconext is asked on
+# its next page); moderators and staff must use TOTP two-factor sign-in (with recovery
+# codes); people see and sign out their sessions; and sign-in, sign-up, posting, reporting
+# and the API are rate limited with a 429 answer.
+INSTALLED_APPS += ["allauth.usersessions"]
+MIDDLEWARE += [
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.security.CodeOfConductMiddleware",
+    "accounts.security.TwoFactorRequiredMiddleware",
+    "lib.ratelimits.RateLimitMiddleware",
+]
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.CodeOfConductSignupForm"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+MFA_ADAPTER = "accounts.security.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Samenspel"
+# One 30-second step either side: phones' clocks drift (RFC 6238 advises allowing this).
+MFA_TOTP_TOLERANCE = 1
+# Last-seen time and address of each session, shown on the "signed-in devices" page.
+USERSESSIONS_TRACK_ACTIVITY = env_bool("USERSESSIONS_TRACK_ACTIVITY", True)
+
+# The cache holds the rate-limit counters, allauth's sign-in limits and used TOTP codes, so
+# it must be shared by all server processes: the database cache by default (`make run`
+# creates its table; a deployment runs `manage.py createcachetable` after `migrate`).
+# CACHE_BACKEND/CACHE_LOCATION may name memcached or Redis instead. django-ratelimit is used
+# as a library, not an installed app: its only app code is a system check that accepts
+# memcached and Redis alone (E003 for the database and local-memory caches, whose increment
+# is not atomic or not shared). We accept that trade-off: under a burst of simultaneous
+# requests a few may pass over a limit, which is fine for a brake on floods.
+CACHES = {
+    "default": {
+        "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "LOCATION": env_str("CACHE_LOCATION", "samenspel_cache"),
+    }
+}
+# Behind a reverse proxy (production), the client's address is the last X-Forwarded-For
+# entry the proxy added; allauth's reading of it is used by every limit in lib/ratelimits.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1, minimum=0)
+
+
+def _rate(name: str, default: str) -> str:
+    """A rate like ``30/m``, ``20/h`` or ``5/10m`` (count per period) from the environment."""
+    value = env_str(name, default).strip()
+    count, slash, period = value.partition("/")
+    valid = count.isdigit() and slash and period[-1:] in ("s", "m", "h", "d")
+    if not (valid and (period[:-1] == "" or period[:-1].isdigit())):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a rate such as 30/m or 20/h.")
+    return value
+
+
+RATE_LIMITS = {
+    # Per IP address (allauth): sign-in attempts and new accounts. Sign-up allows a workshop
+    # behind one address to register together; e-mail verification stops the rest.
+    "login": _rate("RATE_LIMIT_LOGIN", "30/m"),
+    "signup": _rate("RATE_LIMIT_SIGNUP", "60/h"),
+    # Per person (per IP when signed out): new experiences, comments, questions, answers
+    # and journal entries together; reports.
+    "posting": _rate("RATE_LIMIT_POSTING", "30/h"),
+    "reporting": _rate("RATE_LIMIT_REPORTING", "20/h"),
+    # The JSON API: per IP address without a token, per account with a token or session.
+    "api_anonymous": _rate("RATE_LIMIT_API_ANONYMOUS", "120/m"),
+    "api_user": _rate("RATE_LIMIT_API_USER", "600/m"),
+}
+# allauth keeps its other defaults (password reset, e-mail changes, failed sign-ins per
+# address: 5 per 5 minutes) and answers with templates/429.html.
+ACCOUNT_RATE_LIMITS = {
+    "login": f"{RATE_LIMITS['login']}/ip",
+    "signup": f"{RATE_LIMITS['signup']}/ip",
+}
+
+# --- Trust (moderation/services.py): a new account's first contributions are held for
+# review until this many were approved; then the account is trusted. 0: hold nothing.
+MODERATION_HOLD_FIRST_POSTS = env_int("MODERATION_HOLD_FIRST_POSTS", 2, minimum=0)
+
+# --- Hostile input and security headers (issue 6, point 8). lib/request_limits.py answers
+# 413 for a body over REQUEST_MAX_BODY_BYTES (above the largest upload: an attachment plus
+# the form around it) and 400 for a query string over REQUEST_MAX_QUERY_STRING_BYTES,
+# before anything reads them. The Content-Security-Policy (django-csp 4.0) allows only
+# our own scripts, styles, images and fonts: no inline script or style (the nonce is there
+# for what must stay inline; JSON-LD and json_script data blocks are not run), no plugins,
+# no framing, forms to ourselves and the identity providers (lib/security_headers.py).
+# Swagger UI at /api/v1/docs is ninja's bundled copy and needs data: images only.
+# HSTS, HTTPS-only cookies and the SSL redirect are set above when DEBUG=false.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE[MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1 : 0] = [
+    "lib.security_headers.SamenspelCSPMiddleware",
+    "lib.request_limits.RequestLimitsMiddleware",
+]
+REQUEST_MAX_BODY_BYTES = env_int(
+    "REQUEST_MAX_BODY_BYTES", ATTACHMENT_MAX_BYTES + 1024 * 1024, minimum=1024 * 1024
+)
+REQUEST_MAX_QUERY_STRING_BYTES = env_int("REQUEST_MAX_QUERY_STRING_BYTES", 4096, minimum=1024)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("csp.context_processors.nonce")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"

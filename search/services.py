@@ -19,6 +19,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.urls import NoReverseMatch
 
+from moderation.constants import ModerationState
 from search.embedding import Embedder, get_embedder, to_bytes
 from search.models import DocumentKind, SearchChunk, SearchDocument, SearchIndexState
 from search.text import chunk
@@ -303,7 +304,13 @@ def _store(drafts: list[DocumentDraft], embedder: Embedder) -> None:
 
 @transaction.atomic
 def index_object(obj, *, embedder: Embedder | None = None) -> SearchDocument | None:
-    """(Re)index one item; returns its document, or None for a kind that is not indexed."""
+    """(Re)index one item; returns its document, or None for a kind that is not indexed.
+
+    Held and hidden content (see ``moderation``) is taken out of the index instead: search
+    must never show what moderation keeps from everyone."""
+    if getattr(obj, "moderation_state", ModerationState.VISIBLE) != ModerationState.VISIBLE:
+        remove_object(obj)
+        return None
     draft = build_draft(obj)
     if draft is None:
         return None

@@ -39,6 +39,15 @@ def sign_in_with_provider(
     consent(page)
 
 
+def accept_code_of_conduct(page: Page) -> None:
+    """A new account is asked once, on its first page, to accept the code of conduct
+    (``accounts.security.CodeOfConductMiddleware``); it then goes on to where it was headed."""
+    page.wait_for_url(re.compile(r"/gedragscode/accepteren/"))
+    form = page.get_by_test_id("accept-code-of-conduct")
+    form.locator("[name=accept_code_of_conduct]").check()
+    form.locator("button[type=submit]").click()
+
+
 def sign_out(page: Page) -> None:
     page.goto("/en/")
     page.locator("header form[action$='/logout/'] button").click()

@@ -21,6 +21,7 @@ def test_sign_up_requires_verifying_the_e_mail_address(client):
             "email": "nieuw@example.org",
             "password1": "een-lang-wachtwoord-9",
             "password2": "een-lang-wachtwoord-9",
+            "accept_code_of_conduct": "on",
         },
     )
 

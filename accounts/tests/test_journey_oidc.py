@@ -11,9 +11,11 @@ import re
 import feedparser
 import pytest
 from allauth.socialaccount.models import SocialAccount
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.tests.oidc_browser import sign_in_with_provider
+from accounts.models import User
+from accounts.tests.oidc_browser import accept_code_of_conduct, sign_in_with_provider
 from experiences.models import Experience
 from instruments.tests.factories import InstrumentFactory
 
@@ -26,9 +28,13 @@ def test_sign_in_with_surfconext_share_an_experience_and_find_it_in_api_and_feed
     instrument = InstrumentFactory(n="oidc-journey", title="Challenge canvas", sectors=["zorg"])
 
     sign_in_with_provider(page, "ada", "SURFconext")
+    accept_code_of_conduct(page)
     expect(page).to_have_url(re.compile(r"/en/account/profiel/$"))
     (account,) = SocialAccount.objects.all()
     assert account.provider == "surfconext"
+    # This journey is about the API and the feed: Ada is an established member here. (A new
+    # account's first contributions wait for review; moderation/tests cover that.)
+    User.objects.filter(pk=account.user_id).update(trusted_at=timezone.now())
 
     page.goto(f"/en{instrument.get_absolute_url()}")
     page.get_by_test_id("share-experience").click()

@@ -19,6 +19,7 @@ from accounts.models import User
 from accounts.tests.conftest import free_port
 from accounts.tests.factories import UserFactory
 from accounts.tests.oidc_browser import (
+    accept_code_of_conduct,
     consent,
     sign_in_at_provider,
     sign_in_with_provider,
@@ -42,6 +43,7 @@ def test_a_first_sign_in_creates_a_verified_account_with_the_profile_filled(
     page, oidc_apps, language, provider_name, username, email, name, organisation
 ):
     sign_in_with_provider(page, username, provider_name, language=language)
+    accept_code_of_conduct(page)
 
     expect(page).to_have_url(re.compile(r"/account/profiel/$"))
     expect(page.locator(SIGNED_IN)).to_have_count(1)
@@ -52,10 +54,12 @@ def test_a_first_sign_in_creates_a_verified_account_with_the_profile_filled(
     account = SocialAccount.objects.get(user=user)
     assert account.provider == provider_name.lower()
     assert mail.outbox == []
+    assert user.code_of_conduct_accepted_at is not None
 
 
 def test_a_second_sign_in_with_the_same_identity_lands_in_the_same_account(page, oidc_apps):
     sign_in_with_provider(page, "ada")
+    accept_code_of_conduct(page)
     expect(page.locator(SIGNED_IN)).to_have_count(1)
     first = User.objects.get()
     services.profile_update(
@@ -65,6 +69,8 @@ def test_a_second_sign_in_with_the_same_identity_lands_in_the_same_account(page,
 
     sign_in_with_provider(page, "ada")
 
+    # Accepted once: the second sign-in goes straight to the profile.
+    expect(page).to_have_url(re.compile(r"/account/profiel/$"))
     expect(page.locator("main h1")).to_have_text("Ada King")
     assert list(User.objects.values_list("pk", flat=True)) == [first.pk]
     assert SocialAccount.objects.filter(user=first).count() == 1

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from accounts.tests.factories import signed_in_client
 from comments.models import Comment
 from comments.tests.factories import make_comment
 from experiences.tests.factories import make_experience
-from experiences.tests.personas import READERS, client_for
+from experiences.tests.personas import READERS
 from instruments.constants import Status
 from instruments.tests.factories import InstrumentFactory
 from journal.tests.factories import make_entry
@@ -56,7 +57,9 @@ def test_posting_a_comment(targets, people, name, role):
     kind, target, visibility = targets[name]
     status = _expected_post_status(role, visibility)
 
-    response = client_for(people[role]).post(f"/reacties/{kind}/{target.pk}/", {"body": "Hallo"})
+    response = signed_in_client(people[role]).post(
+        f"/reacties/{kind}/{target.pk}/", {"body": "Hallo"}
+    )
 
     assert response.status_code == status
     created = Comment.objects.filter(body="Hallo")
@@ -73,13 +76,13 @@ def test_posting_a_comment(targets, people, name, role):
 def test_commenting_on_a_draft_of_someone_else_is_404(provider, outsider):
     draft = InstrumentFactory(owner=provider, status=Status.DRAFT)
 
-    response = client_for(outsider).post(f"/reacties/instrument/{draft.pk}/", {"body": "x"})
+    response = signed_in_client(outsider).post(f"/reacties/instrument/{draft.pk}/", {"body": "x"})
 
     assert response.status_code == 404
 
 
 def test_an_unknown_kind_or_target_is_404(outsider):
-    client = client_for(outsider)
+    client = signed_in_client(outsider)
 
     assert client.post("/reacties/recept/1/", {"body": "x"}).status_code == 404
     assert client.post("/reacties/instrument/999/", {"body": "x"}).status_code == 404
@@ -106,7 +109,7 @@ def members_comment(instrument, communities, member):
 )
 @pytest.mark.parametrize("action", ["bewerken", "verwijderen"])
 def test_opening_the_edit_and_delete_pages(members_comment, people, role, status, action):
-    response = client_for(people[role]).get(f"/reacties/{members_comment.pk}/{action}/")
+    response = signed_in_client(people[role]).get(f"/reacties/{members_comment.pk}/{action}/")
 
     assert response.status_code == status
     if status == 302:
@@ -124,7 +127,7 @@ def test_opening_the_edit_and_delete_pages(members_comment, people, role, status
     ],
 )
 def test_posting_an_edit(members_comment, people, role, status):
-    response = client_for(people[role]).post(
+    response = signed_in_client(people[role]).post(
         f"/reacties/{members_comment.pk}/bewerken/", {"body": "Gewijzigd"}
     )
 
@@ -144,7 +147,7 @@ def test_posting_an_edit(members_comment, people, role, status):
     ],
 )
 def test_posting_a_delete(members_comment, people, role, status):
-    response = client_for(people[role]).post(f"/reacties/{members_comment.pk}/verwijderen/")
+    response = signed_in_client(people[role]).post(f"/reacties/{members_comment.pk}/verwijderen/")
 
     assert response.status_code == status
     assert Comment.objects.filter(pk=members_comment.pk).exists() is (role != "member")
@@ -153,13 +156,13 @@ def test_posting_a_delete(members_comment, people, role, status):
 def test_a_comment_on_an_instrument_is_edited_by_its_author_only(instrument, provider, people):
     comment = make_comment(target=instrument, author=provider)
 
-    response = client_for(people["outsider"]).get(f"/reacties/{comment.pk}/bewerken/")
+    response = signed_in_client(people["outsider"]).get(f"/reacties/{comment.pk}/bewerken/")
 
     assert response.status_code == 403
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_wrong_methods_are_refused(members_comment, people, method):
-    client = client_for(people["member"])
+    client = signed_in_client(people["member"])
 
     assert getattr(client, method)(f"/reacties/{members_comment.pk}/bewerken/").status_code == 405

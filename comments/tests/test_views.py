@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from accounts.tests.factories import signed_in_client
 from comments.models import Comment
 from comments.selectors import comment_thread
 from comments.tests.factories import make_comment
 from experiences.tests.factories import make_experience
-from experiences.tests.personas import client_for
 from instruments.tests.factories import InstrumentFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,9 @@ def _template_names(response) -> list[str]:
 
 class TestPosting:
     def test_with_htmx_the_answer_is_the_thread_with_a_status(self, instrument, outsider):
-        response = client_for(outsider).post(_url(instrument), {"body": "Nieuw"}, headers=HTMX)
+        response = signed_in_client(outsider).post(
+            _url(instrument), {"body": "Nieuw"}, headers=HTMX
+        )
 
         assert response.status_code == 200
         assert _template_names(response)[0] == "comments/_thread_update.html"
@@ -38,14 +40,14 @@ class TestPosting:
         assert "<html" not in response.text
 
     def test_without_js_it_redirects_to_the_comment(self, instrument, outsider):
-        response = client_for(outsider).post(_url(instrument), {"body": "Nieuw"})
+        response = signed_in_client(outsider).post(_url(instrument), {"body": "Nieuw"})
 
         comment = Comment.objects.get()
         assert response.status_code == 302
         assert response["Location"] == f"{instrument.get_absolute_url()}#comment-{comment.pk}"
 
     def test_an_empty_comment_with_htmx_shows_the_error_in_the_thread(self, instrument, outsider):
-        response = client_for(outsider).post(_url(instrument), {"body": ""}, headers=HTMX)
+        response = signed_in_client(outsider).post(_url(instrument), {"body": ""}, headers=HTMX)
 
         assert response.status_code == 200  # htmx swaps only 2xx answers
         assert "body" in response.context["thread"].form.errors
@@ -53,7 +55,7 @@ class TestPosting:
         assert not Comment.objects.exists()
 
     def test_an_empty_comment_without_js_gets_a_form_page(self, instrument, outsider):
-        response = client_for(outsider).post(_url(instrument), {"body": ""})
+        response = signed_in_client(outsider).post(_url(instrument), {"body": ""})
 
         assert response.status_code == 400
         assert "body" in response.context["form"].errors
@@ -62,7 +64,7 @@ class TestPosting:
     def test_a_reply_with_htmx_lands_under_its_parent(self, instrument, outsider, member):
         top = make_comment(target=instrument, author=member)
 
-        response = client_for(outsider).post(
+        response = signed_in_client(outsider).post(
             _url(instrument), {"body": "Antwoord", "parent": top.pk}, headers=HTMX
         )
 
@@ -73,7 +75,7 @@ class TestPosting:
     def test_an_empty_reply_with_htmx_keeps_the_reply_form_open(self, instrument, outsider):
         top = make_comment(target=instrument, author=outsider)
 
-        response = client_for(outsider).post(
+        response = signed_in_client(outsider).post(
             _url(instrument), {"body": "", "parent": top.pk}, headers=HTMX
         )
 
@@ -86,14 +88,14 @@ class TestPosting:
         top = make_comment(target=instrument, author=member)
         reply = make_comment(target=instrument, author=outsider, parent=top)
 
-        client_for(member).post(_url(instrument), {"body": "Nog een", "parent": reply.pk})
+        signed_in_client(member).post(_url(instrument), {"body": "Nog een", "parent": reply.pk})
 
         assert Comment.objects.get(body="Nog een").parent == top
 
     def test_a_reply_to_a_comment_on_another_target_is_404(self, instrument, outsider):
         elsewhere = make_comment(target=InstrumentFactory(), author=outsider)
 
-        response = client_for(outsider).post(
+        response = signed_in_client(outsider).post(
             _url(instrument), {"body": "x", "parent": elsewhere.pk}
         )
 
@@ -105,7 +107,7 @@ class TestEditingAndDeleting:
     def test_editing_with_htmx_shows_the_form_in_the_thread(self, instrument, outsider):
         comment = make_comment(target=instrument, author=outsider, body="Eerst")
 
-        response = client_for(outsider).get(f"/reacties/{comment.pk}/bewerken/", headers=HTMX)
+        response = signed_in_client(outsider).get(f"/reacties/{comment.pk}/bewerken/", headers=HTMX)
 
         thread = response.context["thread"]
         assert thread.editing == comment.pk
@@ -115,7 +117,7 @@ class TestEditingAndDeleting:
     def test_saving_an_edit_with_htmx_answers_with_the_thread(self, instrument, outsider):
         comment = make_comment(target=instrument, author=outsider, body="Eerst")
 
-        response = client_for(outsider).post(
+        response = signed_in_client(outsider).post(
             f"/reacties/{comment.pk}/bewerken/", {"body": "Daarna"}, headers=HTMX
         )
 
@@ -126,7 +128,7 @@ class TestEditingAndDeleting:
     def test_an_empty_edit_with_htmx_keeps_the_form_with_its_error(self, instrument, outsider):
         comment = make_comment(target=instrument, author=outsider, body="Eerst")
 
-        response = client_for(outsider).post(
+        response = signed_in_client(outsider).post(
             f"/reacties/{comment.pk}/bewerken/", {"body": ""}, headers=HTMX
         )
 
@@ -138,14 +140,18 @@ class TestEditingAndDeleting:
     def test_saving_an_edit_without_js_returns_to_the_comment(self, instrument, outsider):
         comment = make_comment(target=instrument, author=outsider)
 
-        response = client_for(outsider).post(f"/reacties/{comment.pk}/bewerken/", {"body": "Ok"})
+        response = signed_in_client(outsider).post(
+            f"/reacties/{comment.pk}/bewerken/", {"body": "Ok"}
+        )
 
         assert response["Location"] == f"{instrument.get_absolute_url()}#comment-{comment.pk}"
 
     def test_an_empty_edit_without_js_shows_the_edit_page(self, instrument, outsider):
         comment = make_comment(target=instrument, author=outsider)
 
-        response = client_for(outsider).post(f"/reacties/{comment.pk}/bewerken/", {"body": ""})
+        response = signed_in_client(outsider).post(
+            f"/reacties/{comment.pk}/bewerken/", {"body": ""}
+        )
 
         assert response.status_code == 400
         assert "body" in response.context["form"].errors
@@ -154,14 +160,14 @@ class TestEditingAndDeleting:
         comment = make_comment(target=instrument, author=outsider)
         make_comment(target=instrument, author=member, parent=comment)
 
-        response = client_for(outsider).get(f"/reacties/{comment.pk}/verwijderen/")
+        response = signed_in_client(outsider).get(f"/reacties/{comment.pk}/verwijderen/")
 
         assert response.context["reply_count"] == 1
 
     def test_deleting_returns_to_the_thread(self, instrument, outsider):
         comment = make_comment(target=instrument, author=outsider)
 
-        response = client_for(outsider).post(f"/reacties/{comment.pk}/verwijderen/")
+        response = signed_in_client(outsider).post(f"/reacties/{comment.pk}/verwijderen/")
 
         assert response["Location"] == (
             f"{instrument.get_absolute_url()}#comments-instrument-{instrument.pk}"
@@ -170,7 +176,9 @@ class TestEditingAndDeleting:
     def test_deleting_with_htmx_answers_with_the_thread(self, instrument, outsider):
         comment = make_comment(target=instrument, author=outsider)
 
-        response = client_for(outsider).post(f"/reacties/{comment.pk}/verwijderen/", headers=HTMX)
+        response = signed_in_client(outsider).post(
+            f"/reacties/{comment.pk}/verwijderen/", headers=HTMX
+        )
 
         assert response.status_code == 200
         assert response.context["thread"].comments == []
@@ -210,8 +218,8 @@ class TestThread:
         comment = make_comment(target=instrument, author=outsider)
         edit = f"/reacties/{comment.pk}/bewerken/"
 
-        assert edit in client_for(outsider).get(instrument.get_absolute_url()).text
-        assert edit not in client_for(member).get(instrument.get_absolute_url()).text
+        assert edit in signed_in_client(outsider).get(instrument.get_absolute_url()).text
+        assert edit not in signed_in_client(member).get(instrument.get_absolute_url()).text
 
     def test_anonymous_visitors_get_a_sign_in_link_instead_of_a_form(self, client, instrument):
         thread = client.get(instrument.get_absolute_url()).context["comment_thread"]
@@ -227,7 +235,7 @@ class TestThread:
         )
         make_comment(target=experience, author=member)
 
-        response = client_for(observer).get(experience.get_absolute_url())
+        response = signed_in_client(observer).get(experience.get_absolute_url())
 
         thread = response.context["comment_thread"]
         assert len(thread.comments) == 1

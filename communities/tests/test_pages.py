@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import UserFactory, signed_in_client
 from communities import services
 from communities.models import Community, Invitation, JoinRequest, MemberRole, Membership
 from communities.tests.factories import add_member, make_community
@@ -32,12 +32,6 @@ CREATE_DATA = {
     "knowledge_openness": "",
     "climate": "1",
 }
-
-
-def _client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _messages(response) -> list[str]:
@@ -233,7 +227,7 @@ def test_a_member_leaves_after_confirming(provider):
     community = make_community(facilitator=provider, visibility="members")
     person = UserFactory()
     add_member(community, person, MemberRole.MEMBER)
-    client = _client_for(person)
+    client = signed_in_client(person)
 
     confirm = client.get(f"/communities/{community.slug}/verlaten/")
     response = client.post(f"/communities/{community.slug}/verlaten/")
@@ -295,7 +289,7 @@ def test_an_invitation_link_works_once(provider, provider_client):
     community = make_community(facilitator=provider, visibility="confidential")
     invitee = UserFactory(email="genodigde@example.org")
     link = _invite(provider_client, community, "genodigde@example.org", role="observer")
-    client = _client_for(invitee)
+    client = signed_in_client(invitee)
 
     confirm = client.get(link)
     accepted = client.post(link)
@@ -329,7 +323,7 @@ def test_an_expired_invitation_shows_gone_and_changes_nothing(provider, provider
     link = _invite(provider_client, community, "laat@example.org")
     Invitation.objects.update(expires_at=timezone.now())
 
-    client = _client_for(invitee)
+    client = signed_in_client(invitee)
     assert client.get(link).status_code == 410
     assert client.post(link).status_code == 410
     assert Client().get(link).status_code == 410
@@ -345,7 +339,7 @@ def test_an_invitation_opened_with_the_wrong_account_is_refused(
 ):
     community = make_community(facilitator=provider, visibility="members")
     link = _invite(provider_client, community, "iemand@example.org")
-    client = _client_for(outsider)
+    client = signed_in_client(outsider)
 
     opened = client.get(link)
     posted = client.post(link)
@@ -362,7 +356,7 @@ def test_an_invitation_for_someone_already_in_says_so(provider, provider_client)
     link = _invite(provider_client, community, "al-lid@example.org", role="observer")
     add_member(community, person, MemberRole.MEMBER)
 
-    response = _client_for(person).post(link)
+    response = signed_in_client(person).post(link)
 
     assert response.status_code == 200 and response.context["already_member"] is True
     assert member_role(person, community) == MemberRole.MEMBER
@@ -386,7 +380,7 @@ def test_the_members_page_lists_open_invitations_for_facilitators_only(provider,
     add_member(community, member, MemberRole.MEMBER)
 
     facilitator_view = provider_client.get(f"/communities/{community.slug}/leden/")
-    member_view = _client_for(member).get(f"/communities/{community.slug}/leden/")
+    member_view = signed_in_client(member).get(f"/communities/{community.slug}/leden/")
 
     assert b"open@example.org" in facilitator_view.content
     assert b"open@example.org" not in member_view.content

@@ -9,9 +9,8 @@ content and must find no trace of them; members, observers and facilitators must
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import UserFactory, signed_in_client
 from comments.tests.factories import make_comment
 from communities.tests.factories import add_member, make_community
 from experiences.tests.factories import make_experience
@@ -69,13 +68,6 @@ def world():
     }
 
 
-def _client(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 def _pages(world) -> list[str]:
     pages = [
         "/",
@@ -115,7 +107,7 @@ def _crawl(client, pages) -> str:
 @pytest.mark.parametrize("who", ["anonymous", "outsider"])
 def test_nothing_closed_reaches_anyone_outside(world, who):
     user = world["people"].get(who)
-    html = _crawl(_client(user), _pages(world) + ["/meldingen/"])
+    html = _crawl(signed_in_client(user), _pages(world) + ["/meldingen/"])
 
     for word in CLOSED.values():
         for marker in ("Journaal", "Waarde", "Ervaring", "Reactie"):
@@ -126,7 +118,7 @@ def test_nothing_closed_reaches_anyone_outside(world, who):
 
 @pytest.mark.parametrize("who", ["member", "observer", "facilitator"])
 def test_members_see_their_communities_content(world, who):
-    html = _crawl(_client(world["people"][who]), _pages(world))
+    html = _crawl(signed_in_client(world["people"][who]), _pages(world))
 
     for word in CLOSED.values():
         for marker in ("Journaal", "Waarde", "Ervaring", "Reactie"):
@@ -149,7 +141,7 @@ def test_an_outsider_following_the_instrument_is_not_notified_of_closed_content(
     outsider = world["people"]["outsider"]
 
     assert outsider.notifications.count() == 0
-    assert _client(outsider).get("/meldingen/").context["unread_notification_count"] == 0
+    assert signed_in_client(outsider).get("/meldingen/").context["unread_notification_count"] == 0
 
 
 def _anonymous():

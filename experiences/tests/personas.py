@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.utils import translation
 
 from accounts.tests.factories import UserFactory
@@ -35,13 +34,6 @@ def default_language():
     """
     with translation.override(settings.LANGUAGE_CODE):
         yield
-
-
-def client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from accounts.tests.factories import signed_in_client
 from experiences.tests.factories import make_experience
-from experiences.tests.personas import client_for
 from instruments.constants import Status
 from instruments.tests.factories import InstrumentFactory
 
@@ -50,7 +50,7 @@ def experiences(instrument, communities, member, outsider) -> dict:
 def test_get_permissions(experiences, people, which, role, action, status):
     url = f"{experiences[which].get_absolute_url()}{action}/"
 
-    response = client_for(people[role]).get(url)
+    response = signed_in_client(people[role]).get(url)
 
     assert response.status_code == status
     if status == 302:
@@ -75,7 +75,9 @@ def test_posting_an_edit(experiences, people, which, role, status, changed):
     if experience.community_id:
         data["community"] = str(experience.community_id)
 
-    response = client_for(people[role]).post(f"{experience.get_absolute_url()}bewerken/", data)
+    response = signed_in_client(people[role]).post(
+        f"{experience.get_absolute_url()}bewerken/", data
+    )
 
     assert response.status_code == status
     experience.refresh_from_db()
@@ -97,14 +99,14 @@ def test_posting_an_edit(experiences, people, which, role, status, changed):
 def test_posting_a_delete(experiences, people, which, role, status, deleted):
     experience = experiences[which]
 
-    response = client_for(people[role]).post(f"{experience.get_absolute_url()}verwijderen/")
+    response = signed_in_client(people[role]).post(f"{experience.get_absolute_url()}verwijderen/")
 
     assert response.status_code == status
     assert (not type(experience).objects.filter(pk=experience.pk).exists()) is deleted
 
 
 def test_deleting_returns_to_the_instrument(experiences, people, instrument):
-    response = client_for(people["outsider"]).post(
+    response = signed_in_client(people["outsider"]).post(
         f"{experiences['open'].get_absolute_url()}verwijderen/"
     )
 
@@ -113,14 +115,16 @@ def test_deleting_returns_to_the_instrument(experiences, people, instrument):
 
 @pytest.mark.parametrize(("role", "status"), [("anonymous", 302), ("outsider", 200)])
 def test_the_share_page_needs_a_sign_in(instrument, people, role, status):
-    response = client_for(people[role]).get(f"/ervaringen/nieuw/?instrument={instrument.slug}")
+    response = signed_in_client(people[role]).get(
+        f"/ervaringen/nieuw/?instrument={instrument.slug}"
+    )
 
     assert response.status_code == status
 
 
 def test_the_share_page_needs_an_instrument_the_person_can_see(outsider, provider):
     draft = InstrumentFactory(owner=provider, status=Status.DRAFT)
-    client = client_for(outsider)
+    client = signed_in_client(outsider)
 
     assert client.get("/ervaringen/nieuw/").status_code == 404
     assert client.get("/ervaringen/nieuw/?instrument=missing").status_code == 404
@@ -131,13 +135,13 @@ def test_an_experience_with_a_hidden_draft_looks_missing(provider, outsider):
     draft = InstrumentFactory(owner=provider, status=Status.DRAFT)
     experience = make_experience(instrument=draft, author=provider)
 
-    assert client_for(provider).get(experience.get_absolute_url()).status_code == 200
-    assert client_for(outsider).get(experience.get_absolute_url()).status_code == 404
+    assert signed_in_client(provider).get(experience.get_absolute_url()).status_code == 200
+    assert signed_in_client(outsider).get(experience.get_absolute_url()).status_code == 404
 
 
 @pytest.mark.parametrize("method", ["put", "delete", "patch"])
 def test_wrong_methods_are_refused(experiences, people, method):
-    client = client_for(people["outsider"])
+    client = signed_in_client(people["outsider"])
     url = f"{experiences['open'].get_absolute_url()}bewerken/"
 
     assert getattr(client, method)(url).status_code == 405

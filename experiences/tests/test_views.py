@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.tests.factories import signed_in_client
 from experiences.models import Experience
 from experiences.tests.factories import make_experience
-from experiences.tests.personas import client_for
 from instruments.services import sector_get_or_create
 from notifications.models import Follow, Notification
 
@@ -42,7 +42,9 @@ def test_sharing_from_the_share_page_saves_every_field_and_shows_the_experience(
 ):
     sector = sector_get_or_create("energie")
 
-    response = client_for(outsider).post(_create_url(instrument), _data(sector=str(sector.pk)))
+    response = signed_in_client(outsider).post(
+        _create_url(instrument), _data(sector=str(sector.pk))
+    )
 
     experience = Experience.objects.get()
     assert response.status_code == 302
@@ -62,22 +64,24 @@ def test_sharing_from_the_share_page_saves_every_field_and_shows_the_experience(
 def test_sharing_notifies_the_instruments_followers(instrument, outsider, member):
     Follow.objects.create(user=member, instrument=instrument)
 
-    client_for(outsider).post(_create_url(instrument), _data())
+    signed_in_client(outsider).post(_create_url(instrument), _data())
 
     assert Notification.objects.filter(recipient=member).count() == 1
 
 
 def test_sharing_from_the_instrument_page_without_js_returns_there(instrument, outsider):
-    response = client_for(outsider).post(_create_url(instrument), _data(**{"from": "instrument"}))
+    response = signed_in_client(outsider).post(
+        _create_url(instrument), _data(**{"from": "instrument"})
+    )
 
     assert response.status_code == 302
     assert response["Location"] == f"{instrument.get_absolute_url()}#where-it-worked"
-    page = client_for(outsider).get(response["Location"])
+    page = signed_in_client(outsider).get(response["Location"])
     assert page.context["where_it_worked"].count == 1
 
 
 def test_sharing_with_htmx_answers_with_the_updated_region(instrument, outsider):
-    response = client_for(outsider).post(
+    response = signed_in_client(outsider).post(
         _create_url(instrument), _data(**{"from": "instrument"}), headers={"HX-Request": "true"}
     )
 
@@ -91,7 +95,7 @@ def test_sharing_with_htmx_answers_with_the_updated_region(instrument, outsider)
 
 
 def test_an_invalid_htmx_post_shows_the_errors_in_the_region(instrument, outsider):
-    response = client_for(outsider).post(
+    response = signed_in_client(outsider).post(
         _create_url(instrument), _data(rating="", what_was_done=""), headers={"HX-Request": "true"}
     )
 
@@ -104,7 +108,7 @@ def test_an_invalid_htmx_post_shows_the_errors_in_the_region(instrument, outside
 
 
 def test_an_invalid_post_without_js_shows_the_form_page_with_errors(instrument, outsider):
-    response = client_for(outsider).post(
+    response = signed_in_client(outsider).post(
         _create_url(instrument), _data(rating="9", **{"from": "instrument"})
     )
 
@@ -117,8 +121,8 @@ def test_an_invalid_post_without_js_shows_the_form_page_with_errors(instrument, 
 def test_the_community_choice_lists_only_communities_where_one_may_write(
     instrument, communities, observer, member
 ):
-    member_form = client_for(member).get(_create_url(instrument)).context["form"]
-    observer_form = client_for(observer).get(_create_url(instrument)).context["form"]
+    member_form = signed_in_client(member).get(_create_url(instrument)).context["form"]
+    observer_form = signed_in_client(observer).get(_create_url(instrument)).context["form"]
 
     assert {value for value, _ in member_form.fields["community"].choices if value} == {
         c.pk for c in communities.values()
@@ -127,7 +131,7 @@ def test_the_community_choice_lists_only_communities_where_one_may_write(
 
 
 def test_posting_a_community_one_only_observes_is_refused(instrument, communities, observer):
-    response = client_for(observer).post(
+    response = signed_in_client(observer).post(
         _create_url(instrument), _data(community=str(communities["public"].pk))
     )
 
@@ -138,7 +142,7 @@ def test_posting_a_community_one_only_observes_is_refused(instrument, communitie
 def test_a_member_shares_an_experience_in_their_community(instrument, communities, member):
     community = communities["confidential"]
 
-    client_for(member).post(_create_url(instrument), _data(community=str(community.pk)))
+    signed_in_client(member).post(_create_url(instrument), _data(community=str(community.pk)))
 
     assert Experience.objects.get().community == community
 
@@ -150,7 +154,9 @@ def test_a_member_cannot_post_a_community_they_do_not_belong_to(
 
     other = make_community(facilitator=outsider, visibility="public")
 
-    response = client_for(member).post(_create_url(instrument), _data(community=str(other.pk)))
+    response = signed_in_client(member).post(
+        _create_url(instrument), _data(community=str(other.pk))
+    )
 
     assert response.status_code == 400
     assert "community" in response.context["form"].errors
@@ -162,7 +168,9 @@ def test_the_edit_form_starts_from_the_experience(instrument, outsider):
         rating=2,
     )  # fmt: skip
 
-    form = client_for(outsider).get(f"{experience.get_absolute_url()}bewerken/").context["form"]
+    form = (
+        signed_in_client(outsider).get(f"{experience.get_absolute_url()}bewerken/").context["form"]
+    )
 
     assert form.initial["partners"] == ["citizens"]
     assert form.initial["would_recommend"] == "no"
@@ -172,7 +180,7 @@ def test_the_edit_form_starts_from_the_experience(instrument, outsider):
 def test_the_experience_page_shows_the_experience_and_its_comments(instrument, outsider):
     experience = make_experience(instrument=instrument, author=outsider, what_worked="Rondes")
 
-    response = client_for(outsider).get(experience.get_absolute_url())
+    response = signed_in_client(outsider).get(experience.get_absolute_url())
 
     assert response.status_code == 200
     assert response.context["can_edit"] is True
@@ -192,7 +200,7 @@ def test_the_instrument_page_has_unique_field_ids(instrument, outsider):
     make_experience(instrument=instrument, author=outsider)
     import re
 
-    html = client_for(outsider).get(instrument.get_absolute_url()).text
+    html = signed_in_client(outsider).get(instrument.get_absolute_url()).text
     ids = re.findall(r'\sid="([^"]+)"', html)
 
     assert len(ids) == len(set(ids))
@@ -277,4 +285,4 @@ def test_the_signed_in_list_adds_only_the_session_and_user(outsider, instrument)
 
     # The 3 of the anonymous list, plus 1 session, 1 user and 1 unread notifications (the
     # header's badge).
-    assert _count(client_for(outsider), "/ervaringen/") == 6
+    assert _count(signed_in_client(outsider), "/ervaringen/") == 6

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from accounts.tests.factories import signed_in_client
 from experiences.selectors import where_it_worked
 from experiences.tests.factories import make_experience
-from experiences.tests.personas import READERS, ROLES, VISIBILITIES, client_for
+from experiences.tests.personas import READERS, ROLES, VISIBILITIES
 from instruments.services import sector_get_or_create
 
 pytestmark = pytest.mark.django_db
@@ -144,7 +145,7 @@ def test_the_instrument_page_shows_a_community_experience_only_to_its_readers(
 ):
     may_read = role in READERS[visibility]
 
-    response = client_for(people[role]).get(instrument.get_absolute_url())
+    response = signed_in_client(people[role]).get(instrument.get_absolute_url())
 
     assert response.status_code == 200
     assert (f"{SECRET} ({visibility})" in response.text) is may_read
@@ -162,7 +163,7 @@ def test_the_experience_list_and_page_show_a_community_experience_only_to_its_re
 ):
     experience = one_experience_per_community[visibility]
     may_read = role in READERS[visibility]
-    client = client_for(people[role])
+    client = signed_in_client(people[role])
 
     listed = client.get("/ervaringen/")
     page = client.get(experience.get_absolute_url())
@@ -176,7 +177,7 @@ def test_the_experience_list_count_excludes_what_the_viewer_may_not_read(
     instrument, one_experience_per_community, people
 ):
     counts = {
-        role: client_for(people[role]).get("/ervaringen/").context["page"].paginator.count
+        role: signed_in_client(people[role]).get("/ervaringen/").context["page"].paginator.count
         for role in ROLES
     }
 
@@ -192,7 +193,7 @@ def test_the_experience_list_count_excludes_what_the_viewer_may_not_read(
 def test_a_confidential_communitys_name_never_reaches_an_outsiders_instrument_page(
     instrument, one_experience_per_community, communities, outsider
 ):
-    response = client_for(outsider).get(instrument.get_absolute_url())
+    response = signed_in_client(outsider).get(instrument.get_absolute_url())
 
     assert communities["confidential"].name not in response.text
     assert communities["members"].name not in response.text

@@ -9,15 +9,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import UserFactory, signed_in_client
 from communities.tests.factories import add_member, make_community
 from journal.tests.factories import make_entry
-
-
-def _client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -37,17 +31,17 @@ def observer(db):
 
 @pytest.fixture
 def facilitator_client(facilitator) -> Client:
-    return _client_for(facilitator)
+    return signed_in_client(facilitator)
 
 
 @pytest.fixture
 def member_client(member) -> Client:
-    return _client_for(member)
+    return signed_in_client(member)
 
 
 @pytest.fixture
 def observer_client(observer) -> Client:
-    return _client_for(observer)
+    return signed_in_client(observer)
 
 
 def _community(facilitator, member, observer, visibility: str, name: str):

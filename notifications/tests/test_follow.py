@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from experiences.tests.personas import client_for
+from accounts.tests.factories import signed_in_client
 from instruments.constants import Status
 from instruments.tests.factories import InstrumentFactory
 from notifications.models import Follow
@@ -41,7 +41,7 @@ def test_a_community_is_followed_only_by_those_who_may_read_it(
 ):
     community = communities[visibility]
 
-    response = _post(client_for(people[role]), "community", community.slug)
+    response = _post(signed_in_client(people[role]), "community", community.slug)
 
     assert response.status_code == status
     assert Follow.objects.filter(user=people[role], community=community).exists() == (status == 302)

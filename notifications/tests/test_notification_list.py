@@ -9,7 +9,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import UserFactory, signed_in_client
 from communities.models import Membership
 from communities.services import (
     community_update,
@@ -20,7 +20,6 @@ from communities.services import (
 )
 from communities.tests.factories import add_member
 from experiences.tests.factories import make_experience
-from experiences.tests.personas import client_for
 from instruments.constants import Status
 from instruments.tests.factories import InstrumentFactory
 from journal.tests.factories import make_entry
@@ -49,7 +48,7 @@ def test_leaving_a_community_hides_its_notifications(communities, member, observ
 
     assert _listed(observer) == []
     assert unread_count(observer) == 0
-    page = client_for(observer).get("/meldingen/").content.decode()
+    page = signed_in_client(observer).get("/meldingen/").content.decode()
     assert entry.title not in page
     assert all(f"/meldingen/{pk}/" not in page for pk in before)
 
@@ -67,8 +66,8 @@ def test_a_public_community_going_members_only_hides_its_notifications_from_outs
 
     assert _listed(outsider) == []
     assert unread_count(outsider) == 0
-    assert client_for(outsider).get(f"/meldingen/{notification.pk}/").status_code == 404
-    assert "Openbare stap" not in client_for(outsider).get("/meldingen/").content.decode()
+    assert signed_in_client(outsider).get(f"/meldingen/{notification.pk}/").status_code == 404
+    assert "Openbare stap" not in signed_in_client(outsider).get("/meldingen/").content.decode()
 
 
 def test_an_experience_on_an_instrument_gone_back_to_draft_is_hidden(provider, outsider, member):
@@ -122,7 +121,7 @@ def test_the_list_is_newest_first_and_marks_unread(outsider, provider):
     older.read_at = older.created_at
     older.save(update_fields=["read_at"])
 
-    response = client_for(outsider).get("/meldingen/")
+    response = signed_in_client(outsider).get("/meldingen/")
 
     listed = list(response.context["page"].object_list)
     assert [n.answer_id for n in listed] == [second.pk, first.pk]
@@ -135,7 +134,7 @@ def test_opening_a_notification_marks_it_read_and_goes_to_its_content(outsider, 
     answer = make_answer(question=question, author=provider)
     notification = Notification.objects.get(recipient=outsider)
 
-    response = client_for(outsider).get(f"/meldingen/{notification.pk}/")
+    response = signed_in_client(outsider).get(f"/meldingen/{notification.pk}/")
 
     notification.refresh_from_db()
     assert response.status_code == 302
@@ -147,14 +146,14 @@ def test_someone_elses_notification_is_not_found(outsider, provider, other_provi
     make_answer(question=make_question(author=outsider), author=provider)
     notification = Notification.objects.get(recipient=outsider)
 
-    assert client_for(other_provider).get(f"/meldingen/{notification.pk}/").status_code == 404
+    assert signed_in_client(other_provider).get(f"/meldingen/{notification.pk}/").status_code == 404
 
 
 def test_mark_all_as_read(outsider, provider):
     question = make_question(author=outsider)
     make_answer(question=question, author=provider)
     make_answer(question=question, author=provider)
-    client = client_for(outsider)
+    client = signed_in_client(outsider)
 
     assert client.get("/meldingen/gelezen/").status_code == 405
     response = client.post("/meldingen/gelezen/")
@@ -199,7 +198,7 @@ def test_the_list_query_count_is_constant(
     question = make_question(author=observer)
     follow_create(user=observer, target=communities["members"])
     follow_create(user=observer, target=communities["confidential"])
-    client = client_for(observer)
+    client = signed_in_client(observer)
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
@@ -236,8 +235,8 @@ def test_a_join_request_leads_to_the_members_page(communities, facilitator, outs
     join_request_create(user=outsider, community=community)
     notification = Notification.objects.get(recipient=facilitator)
 
-    listed = client_for(facilitator).get("/meldingen/").content.decode()
-    response = client_for(facilitator).get(f"/meldingen/{notification.pk}/")
+    listed = signed_in_client(facilitator).get("/meldingen/").content.decode()
+    response = signed_in_client(facilitator).get(f"/meldingen/{notification.pk}/")
 
     assert f'href="/meldingen/{notification.pk}/"' in listed
     assert response["Location"] == f"/communities/{community.slug}/leden/"
@@ -247,7 +246,7 @@ def test_an_invitation_points_to_its_email_rather_than_a_page(communities, facil
     invitee = UserFactory(email="uitgenodigd@example.org")
     invitation_create(user=facilitator, community=communities["confidential"], email=invitee.email)
 
-    page = client_for(invitee).get("/meldingen/").content.decode()
+    page = signed_in_client(invitee).get("/meldingen/").content.decode()
 
     assert "Confidential community" in page
     assert "uitgenodigd@example.org" in page
