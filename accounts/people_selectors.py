@@ -10,18 +10,44 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from comments.models import Comment
+from communities.models import Membership
 from experiences.selectors import visible_experiences
 from instruments.models import Instrument
 from journal.models import JournalEntry
+from moderation.constants import ModerationState
 from moderation.registry import get_kind
-from questions.models import Question
+from questions.models import Answer, Question
 
 # How many of each kind of contribution the page lists (newest first).
 CONTRIBUTION_LIMIT = 10
+
+
+def known_people(user) -> QuerySet[User]:
+    """The people ``user`` meets somewhere on the platform, whose page (and profile report)
+    therefore exists for them: active, not hidden, and the author of something ``user`` may
+    read, or a fellow member of a community. Everyone else is 404, so nobody can walk
+    ``/personen/1, 2, 3 …`` to collect the names and organisations of people who only take
+    part in closed communities. One query, with a subquery per kind of contribution."""
+    authors = (
+        Instrument.objects.visible_to(user).values("owner"),
+        visible_experiences(user).values("author"),
+        JournalEntry.objects.visible_to(user).values("author"),
+        Question.objects.values("author"),
+        Answer.objects.filter(question__in=Question.objects.values("pk")).values("author"),
+        Comment.objects.visible_to(user).values("author"),
+    )
+    met = Q()
+    for subquery in authors:
+        met |= Q(pk__in=subquery)
+    if user is not None and user.is_authenticated:
+        shared = Membership.objects.filter(user=user).values("community_id")
+        met |= Q(pk__in=Membership.objects.filter(community_id__in=shared).values("user"))
+    return User.objects.filter(met, is_active=True, moderation_state=ModerationState.VISIBLE)
 
 
 def get_person_for_user(*, user, person_id: int) -> User:

@@ -15,8 +15,6 @@ from django.db.models import Model
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from moderation.constants import ModerationState
-
 
 @dataclass(frozen=True)
 class Kind:
@@ -96,9 +94,9 @@ def _release_answer(answer) -> None:
 
 
 def _readable_profiles(user):
-    from accounts.models import User
+    from accounts.people_selectors import known_people
 
-    return User.objects.filter(is_active=True, moderation_state=ModerationState.VISIBLE)
+    return known_people(user)
 
 
 def _shorten(text: str, length: int = 80) -> str:

@@ -55,7 +55,7 @@ def contributions(person):
     return made
 
 
-def test_the_page_shows_who_someone_is(person, client):
+def test_the_page_shows_who_someone_is(person, contributions, client):
     response = client.get("/en" + _url(person))
     assert response.status_code == 200
     page = response.content.decode()
@@ -90,8 +90,27 @@ def test_held_contributions_are_not_listed(outsider_client):
     newcomer = UserFactory(trusted_at=None)
     question = make_question(author=newcomer, title="Wachtende vraag")
     assert question.moderation_state == ModerationState.PENDING
-    shown = outsider_client.get(_url(newcomer)).context["contributions"]
+    # Nothing of theirs is visible yet, so to others the page does not exist.
+    assert outsider_client.get(_url(newcomer)).status_code == 404
+    shown = signed_in_client(newcomer).get(_url(newcomer)).context["contributions"]
     assert shown.questions == [] and shown.is_empty
+
+
+def test_people_met_nowhere_have_no_page_and_cannot_be_reported(client, outsider_client):
+    """Someone who only takes part in a confidential community: no name or organisation
+    for anyone outside it (pages or the report form), but fellow members see the page."""
+    insider = UserFactory(name="Ineke Binnen")
+    secret = make_community(facilitator=insider, visibility="confidential", name="Geheime kring")
+    make_entry(community=secret, author=insider, title="Geheim verslag")
+    report_url = reverse("reports:report", kwargs={"kind": "profile", "object_id": insider.pk})
+    for reader in (client, outsider_client):
+        assert reader.get(_url(insider)).status_code == 404
+        assert reader.get(report_url).status_code in (302, 404)
+    assert outsider_client.get(report_url).status_code == 404
+
+    fellow = UserFactory()
+    add_member(secret, fellow)
+    assert "Ineke Binnen" in signed_in_client(fellow).get(_url(insider)).content.decode()
 
 
 def test_the_page_runs_a_fixed_number_of_queries(
@@ -126,7 +145,7 @@ def test_an_unknown_person_is_missing(client):
     assert client.get(reverse("people:person", kwargs={"user_id": 999999})).status_code == 404
 
 
-def test_the_page_has_a_report_link_for_others_only(person, outsider_client, client):
+def test_the_page_has_a_report_link_for_others_only(person, contributions, outsider_client, client):
     report_url = reverse("reports:report", kwargs={"kind": "profile", "object_id": person.pk})
     assert f'href="{report_url}"' in outsider_client.get(_url(person)).content.decode()
     assert report_url not in signed_in_client(person).get(_url(person)).content.decode()
