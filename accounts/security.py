@@ -60,6 +60,18 @@ def _view_name(request: HttpRequest) -> str:
     return match.view_name if match is not None else ""
 
 
+def _always_allowed(request: HttpRequest) -> bool:
+    """Pages both rules let through: files, the API, and what a person needs to comply or
+    to leave (the code of conduct, two-factor set-up, signing out)."""
+    if _is_exempt_path(request.path):
+        return True
+    match = request.resolver_match
+    if match is not None and CONDUCT_NAMESPACE in match.namespaces:
+        return True
+    view_name = _view_name(request)
+    return view_name in ALWAYS_ALLOWED or view_name.startswith(MFA_VIEWS_PREFIX)
+
+
 def _redirect(request: HttpRequest, to: str, *, keep_next: bool) -> HttpResponseRedirect:
     """Redirect to ``to`` (with ``?next=`` back to a GET page when the target honours it);
     an htmx request is told to load it as a whole page."""
@@ -101,13 +113,7 @@ class CodeOfConductMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
-        if _is_exempt_path(request.path) or not needs_code_of_conduct(_session_user(request)):
-            return None
-        match = request.resolver_match
-        if match is not None and CONDUCT_NAMESPACE in match.namespaces:
-            return None
-        view_name = _view_name(request)
-        if view_name in ALWAYS_ALLOWED or view_name.startswith(MFA_VIEWS_PREFIX):
+        if _always_allowed(request) or not needs_code_of_conduct(_session_user(request)):
             return None
         return _redirect(request, reverse("conduct:accept"), keep_next=True)
 
@@ -120,15 +126,7 @@ class TwoFactorRequiredMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
-        if _is_exempt_path(request.path):
-            return None
-        view_name = _view_name(request)
-        match = request.resolver_match
-        if view_name in ALWAYS_ALLOWED or view_name.startswith(MFA_VIEWS_PREFIX):
-            return None
-        if match is not None and CONDUCT_NAMESPACE in match.namespaces:
-            return None
-        if not needs_two_factor_setup(_session_user(request)):
+        if _always_allowed(request) or not needs_two_factor_setup(_session_user(request)):
             return None
         messages.warning(
             request,
