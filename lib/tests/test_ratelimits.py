@@ -25,7 +25,7 @@ SMALL_RATES = {
 
 
 @pytest.fixture(autouse=True)
-def small_rates():
+def small_rates(still_rate_window):
     cache.clear()
     with override_settings(
         RATE_LIMITS=SMALL_RATES, ACCOUNT_RATE_LIMITS={"login": "2/m/ip", "signup": "2/m/ip"}

@@ -14,7 +14,9 @@ from instruments.tests.factories import InstrumentFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_rate_limited_comment_says_so_and_keeps_the_text(page, outsider, settings):
+def test_a_rate_limited_comment_says_so_and_keeps_the_text(
+    page, outsider, settings, still_rate_window
+):
     instrument = InstrumentFactory(n="limited", title="Value wheel")
     _sign_in(page, outsider)
     cache.clear()
