@@ -54,13 +54,14 @@ test-postgres: install browser-deps
 	fi
 
 # Debian's Chromium drives the browser tests (Playwright never downloads a browser here);
-# gettext lets the translation test compare the catalogue with the source.
+# gettext lets the translation test compare the catalogue with the source; redis-server lets
+# the two-server test share state through Redis as well as through the database.
 browser-deps:
-	@if ! command -v chromium >/dev/null || ! command -v xgettext >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v xgettext >/dev/null || ! command -v redis-server >/dev/null; then \
 		if [ "$$(id -u)" = "0" ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext >/dev/null; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext redis-server >/dev/null; \
 		else \
-			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext >/dev/null; \
+			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext redis-server >/dev/null; \
 		fi; \
 	fi
 

@@ -219,8 +219,9 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # HTTPS-only cookies. SECURE_COOKIES=false only for a production-like server on
+    # plain http://127.0.0.1 (the two-server test, bench/load.py); never behind a proxy.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_SILENCED_SYSTEM_CHECKS = env_list("SECURE_SILENCED_SYSTEM_CHECKS")
 
 LOGGING = {
@@ -430,3 +431,34 @@ CONTENT_SECURITY_POLICY = {
 }
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+
+# --- Background work (issue 7; jobs/queue.py is the one door). django-q2 keeps its queue
+# in the database by default, so the embedded setup needs no other server: `make run` starts
+# one worker (`manage.py qcluster`) beside the web server. A large deployment sets
+# TASK_BROKER=redis and REDIS_URL. A task that fails is tried again after TASK_RETRY_SECONDS,
+# at most TASK_MAX_ATTEMPTS times in all; failures stay visible to staff (/taken/).
+# TASKS_INLINE=true runs every task at once in the request instead (tests; no worker).
+TASKS_INLINE = env_bool("TASKS_INLINE", False)
+TASK_BROKER = env_str("TASK_BROKER", "database")
+if TASK_BROKER not in ("database", "redis"):
+    raise ImproperlyConfigured(f"TASK_BROKER={TASK_BROKER!r}: use 'database' or 'redis'.")
+TASK_TIMEOUT_SECONDS = env_int("TASK_TIMEOUT_SECONDS", 600, minimum=10)
+Q_CLUSTER = {
+    "name": "samenspel",
+    "workers": env_int("TASK_WORKERS", 1, minimum=1),
+    "timeout": TASK_TIMEOUT_SECONDS,
+    "retry": env_int(
+        "TASK_RETRY_SECONDS", TASK_TIMEOUT_SECONDS + 60, minimum=TASK_TIMEOUT_SECONDS + 1
+    ),
+    "max_attempts": env_int("TASK_MAX_ATTEMPTS", 3, minimum=1),
+    "ack_failures": False,
+    "save_limit": env_int("TASK_SAVE_LIMIT", 1000, minimum=0),
+    "poll": 1,
+    "catch_up": False,
+    "label": _("Background work"),
+}
+if TASK_BROKER == "redis":
+    Q_CLUSTER["redis"] = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+else:
+    Q_CLUSTER["orm"] = "default"
+INSTALLED_APPS += ["django_q", "jobs"]

@@ -25,3 +25,7 @@ SEARCH_EMBEDDER = "search.embedding.HashingEmbedder"
 # person's pace, so the rates are lifted (the limits' own tests set small ones).
 USERSESSIONS_TRACK_ACTIVITY = False
 RATE_LIMITS = {group: "100000/m" for group in RATE_LIMITS}  # noqa: F405
+
+# Background tasks run at once in the request, so a test sees their effect and their errors
+# (jobs/tests drive the real queue and worker).
+TASKS_INLINE = True

@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("melden/", include("moderation.report_urls")),
     path("moderatie/", include("moderation.urls")),
     path("auditlog/", include("audit.urls")),
+    path("taken/", include("jobs.urls")),
     path("lessen/", include("lessons.urls")),
     path("personen/", include("accounts.people_urls")),
     path("gedragscode/", include("accounts.conduct_urls")),
