@@ -6,7 +6,7 @@ PORT ?= 8000
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=samenspel.settings_test
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-postgres install demo lint format messages browser-deps check-deploy bench
+.PHONY: run serve-prod worker test test-postgres install demo lint format messages browser-deps check-deploy bench
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,12 +16,29 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 install: $(VENV)/.installed
 
 ## make run: install, migrate the SQLite database (and create the cache table), load the demo
-## library, serve on PORT (8000).
+## library, serve on PORT (8000) with the background worker (django-q2, its queue in the same
+## database) beside it; when runserver stops (Ctrl-C), the worker is stopped too.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo
+	@$(PY) manage.py qcluster & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## make serve-prod: production serving on one machine (deploy/serve-prod.sh): PostgreSQL from
+## DATABASE_URL, DEBUG=false, SECRET_KEY and ALLOWED_HOSTS from the environment or
+## deploy/samenspel.env; migrate, createcachetable, collectstatic, then gunicorn
+## (deploy/gunicorn.conf.py, on 127.0.0.1:PORT unless GUNICORN_BIND says otherwise) and the
+## worker, stopped together.
+serve-prod: install
+	GUNICORN_BIND="$${GUNICORN_BIND:-127.0.0.1:$(PORT)}" bash deploy/serve-prod.sh
+
+## make worker: the background worker alone (manage.py qcluster), e.g. beside a web server
+## started another way; it uses the database (or Redis with TASK_BROKER=redis) of the settings.
+worker: install
+	$(PY) manage.py qcluster
 
 demo: install
 	$(PY) manage.py migrate --noinput

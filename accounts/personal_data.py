@@ -5,6 +5,12 @@ explains them. It holds what the person entered or what is recorded about them, 
 another person's data (no e-mail addresses, names or texts of others), nor any secret
 (token hashes, TOTP secrets, recovery codes, social login tokens).
 
+Building it can take a while for an active person, so it is background work: the person
+asks for it (``data_export_request``); the task ``data_export_build`` writes the zip into
+private storage (``backups.models.PersonalDataExport``, outside MEDIA_ROOT, which is served)
+and notifies them; only they can download it, for ``settings.PERSONAL_DATA_EXPORT_KEEP``
+(7 days), after which the nightly ``data_exports_remove_expired`` removes it.
+
 Deleting an account offers two choices for the person's contributions (experiences,
 comments, questions, answers and journal entries):
 
@@ -20,17 +26,21 @@ facilitator must hand over first: a community cannot be left without one.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import json
+import logging
 import zipfile
 from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
@@ -41,6 +51,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from api.models import ApiToken
 from audit.services import record_event
+from backups.models import ExportStatus, PersonalDataExport
 from comments.models import Comment
 from communities.models import Community, Invitation, JoinRequest, MemberRole, Membership
 from experiences.models import Experience
@@ -48,12 +59,14 @@ from feeds.models import FeedToken, SavedSearch
 from instruments.constants import Status
 from instruments.models import Instrument, InstrumentAttachment, InstrumentRevision
 from instruments.records import instrument_to_record, with_record_relations
+from jobs.queue import enqueue
 from journal.models import JournalAttachment, JournalEntry
 from knowledge.models import ConceptRevision
 from moderation.constants import CaseStatus
 from moderation.models import Appeal, Case, Decision, Report
 from moderation.registry import KINDS
 from notifications.models import Follow, Notification
+from notifications.services import notify_data_export_ready
 from questions.models import Answer, Question
 
 DELETE = "delete"
@@ -112,6 +125,8 @@ FILE_DESCRIPTIONS = {
 }
 
 _CHUNK = 500
+
+logger = logging.getLogger(__name__)
 
 
 # --- download ------------------------------------------------------------------------
@@ -582,6 +597,115 @@ def export_filename(today: datetime.date | None = None) -> str:
     return f"samenspel-gegevens-{today:%Y-%m-%d}.zip"
 
 
+# --- the download, built in the background ------------------------------------------
+
+
+class DataExportFailed(Exception):
+    """The build failed and has marked its export failed. Raised so that the task queue
+    records the failure (staff see it at /taken/); a re-delivery finds the export failed
+    and does nothing, and the person asks again from the page."""
+
+
+def _stuck_after() -> datetime.timedelta:
+    """How long a build may take, with the queue's retries, before it counts as failed."""
+    queue = settings.Q_CLUSTER
+    return datetime.timedelta(seconds=queue["retry"] * queue["max_attempts"])
+
+
+def data_export_current(user: User) -> PersonalDataExport | None:
+    """``user``'s latest export that is not expired (pending, ready or failed), or None."""
+    expired = PersonalDataExport.objects.expired().values("pk")
+    return PersonalDataExport.objects.filter(user=user).exclude(pk__in=expired).first()
+
+
+def data_export_is_stuck(export: PersonalDataExport) -> bool:
+    """A pending export whose build was lost (worker gone, every retry used): the page
+    shows it as failed, and the person may ask again."""
+    return export.is_pending and export.created_at < timezone.now() - _stuck_after()
+
+
+def data_export_request(*, user: User) -> PersonalDataExport:
+    """Ask for a new export of ``user``'s data and queue its build.
+
+    An export still being prepared is returned instead of starting a second one. With
+    ``TASKS_INLINE`` the build runs now, so the export comes back ready (or failed).
+    """
+    current = data_export_current(user)
+    if current is not None and current.is_pending and not data_export_is_stuck(current):
+        return current
+    with transaction.atomic():
+        export = PersonalDataExport.objects.create(user=user)
+        # DataExportFailed reaches here only when the build ran inline: the export says so.
+        with contextlib.suppress(DataExportFailed):
+            enqueue("accounts.personal_data.data_export_build", export.pk, group="exports")
+    export.refresh_from_db()
+    return export
+
+
+def data_export_build(export_id: int) -> str:
+    """The task: write the zip of a pending export, mark it ready and notify its owner.
+
+    Its audit event is recorded with it (``personal_data_export``). Once ready, the
+    person's older exports are removed: one copy of their data is enough. A failure marks
+    the export failed (the page says so and offers to ask again) and is raised as
+    ``DataExportFailed``.
+    """
+    export = (
+        PersonalDataExport.objects.select_related("user")
+        .filter(pk=export_id, status=ExportStatus.PENDING)
+        .first()
+    )
+    if export is None:  # removed meanwhile, or a re-delivery of a finished build
+        return "nothing to do"
+    try:
+        with transaction.atomic():
+            content = personal_data_export(export.user)
+            export.file.save(f"{export.token}.zip", ContentFile(content), save=False)
+            now = timezone.now()
+            export.status = ExportStatus.READY
+            export.size = len(content)
+            export.finished_at = now
+            export.expires_at = now + settings.PERSONAL_DATA_EXPORT_KEEP
+            export.save(update_fields=["file", "status", "size", "finished_at", "expires_at"])
+            older = PersonalDataExport.objects.filter(user=export.user).exclude(pk=export.pk)
+            _data_exports_delete(older)
+    except Exception as error:
+        logger.exception("Building data export %s failed", export_id)
+        if export.file.name:
+            export.file.storage.delete(export.file.name)
+        PersonalDataExport.objects.filter(pk=export_id).update(
+            status=ExportStatus.FAILED, finished_at=timezone.now(), file="", size=0
+        )
+        raise DataExportFailed(f"data export {export_id}") from error
+    notify_data_export_ready(export)
+    return f"ready: {export.size} bytes"
+
+
+def data_export_for_download(*, user: User, token) -> PersonalDataExport | None:
+    """``user``'s own ready, unexpired export with this token, or None (someone else's
+    looks exactly like one that does not exist)."""
+    export = PersonalDataExport.objects.downloadable().filter(user=user, token=token).first()
+    if export is None or not export.file or not export.file.storage.exists(export.file.name):
+        return None
+    return export
+
+
+def _data_exports_delete(exports) -> int:
+    """Delete ``exports`` with their files; the files once the rows are gone for good."""
+    exports = list(exports)
+    files = [(export.file.storage, export.file.name) for export in exports if export.file]
+    PersonalDataExport.objects.filter(pk__in=[export.pk for export in exports]).delete()
+    transaction.on_commit(lambda: _delete_files(files))
+    return len(exports)
+
+
+@transaction.atomic
+def data_exports_remove_expired() -> int:
+    """The nightly task: remove expired exports with their files (their notifications go
+    with them); returns how many."""
+    return _data_exports_delete(PersonalDataExport.objects.expired())
+
+
 # --- deletion ------------------------------------------------------------------------
 
 
@@ -677,6 +801,8 @@ def account_delete(*, user: User, contributions: str, password: str = "", email:
     files = _delete_contributions(user) if contributions == DELETE else []
     drafts = Instrument.all_objects.filter(owner=user).exclude(status=Status.PUBLISHED)
     files += _file_names(InstrumentAttachment.objects.filter(instrument__in=drafts))
+    # The rows go with the user; their zips are copies of the data being deleted.
+    files += _file_names(PersonalDataExport.objects.filter(user=user))
     drafts.delete()
     # Invitations addressed to the person hold their e-mail address; they are of no use now.
     Invitation.objects.filter(_addressed_to(user)).delete()

@@ -30,6 +30,8 @@ ACTION_LABELS = {
     "account.data_exported": _("Personal data downloaded"),
     "account.deleted": _("Account deleted"),
     "lesson.published": _("Lesson published"),
+    "task.retried": _("Failed background task tried again"),
+    "task.deleted": _("Failed background task deleted"),
 }
 
 

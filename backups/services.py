@@ -596,3 +596,246 @@ def backup_restore(*, checked: CheckedBackup, progress: Progress = _quiet) -> No
         _swap_media(checked.media_dir, media_root)
     finally:
         checked.cleanup()
+
+
+# --- Moving from SQLite to PostgreSQL (manage.py migrate_to_postgres) --------------------
+#
+# Every row of every table is copied through the ORM, model by model, inside ONE transaction
+# on the target: a failure (or a count that does not match) leaves the target as it was.
+# Why not dumpdata/loaddata: the whole database would pass through one JSON document in
+# memory, and loaddata saves row by row. Here rows stream from the source in batches and are
+# inserted the way loaddata does (``raw``: no signals, no ``auto_now`` overwriting the
+# stored timestamps), but many per statement. Values go through each field's own conversion,
+# so a search embedding (float32 bytes in the SQLite BLOB) becomes pgvector's vector(384)
+# (search.fields.EmbeddingField), and the stored Dutch text-search column is computed by
+# PostgreSQL on insert: search works at once, without re-embedding.
+
+MIGRATE_SOURCE_ALIAS = "migrate_source"
+COPY_BATCH = 1000
+# Tables that `migrate` fills by itself: post_migrate signals (content types, permissions,
+# the site) and data migrations (django-q schedules of the digest and the export clean-up).
+# On the target they are replaced by the source's rows, so ids that other rows refer to
+# (content types of generic relations, permissions of groups) stay exactly as they were.
+SEEDED_BY_MIGRATE = (
+    "contenttypes.contenttype",
+    "auth.permission",
+    "sites.site",
+    "django_q.schedule",
+)
+
+ERROR_TARGET_VENDOR = (
+    "The target database (DATABASE_URL) is {vendor}, not PostgreSQL. Set DATABASE_URL to "
+    "postgres://USER:PASSWORD@HOST:PORT/NAME (for a local try: bash .ci/postgres.sh) and "
+    "run `manage.py migrate` there first."
+)
+ERROR_SOURCE_URL = (
+    "--from must be a SQLite URL such as sqlite:////srv/samenspel/var/db.sqlite3 ({reason})."
+)
+ERROR_SOURCE_MISSING = "The SQLite database {path} does not exist."
+ERROR_SOURCE_MIGRATIONS = (
+    "The source database is not migrated to this version of the code ({names}). Run "
+    "`DATABASE_URL={url} manage.py migrate` first; nothing was copied."
+)
+ERROR_TARGET_MIGRATIONS = (
+    "The target database is not migrated to this version of the code ({names}). Run "
+    "`manage.py migrate` on it first; nothing was copied."
+)
+ERROR_SOURCE_AHEAD = (
+    "The source database has migrations this code does not have ({names}); update the "
+    "code first. Nothing was copied."
+)
+ERROR_TARGET_NOT_EMPTY = (
+    "The target database is not empty ({tables}). migrate_to_postgres copies into a new, "
+    "freshly migrated database only; create an empty database, run `manage.py migrate`, and "
+    "try again. Nothing was copied."
+)
+ERROR_COUNT_MISMATCH = "Row counts differ after copying ({details}); nothing was copied."
+
+
+@dataclass
+class CopiedModel:
+    label: str
+    source_rows: int
+    target_rows: int
+
+
+def _source_config(url: str) -> dict:
+    import dj_database_url
+
+    try:
+        config = dj_database_url.parse(url)
+    except ValueError as exc:
+        raise BackupError(ERROR_SOURCE_URL.format(reason=exc)) from exc
+    if config.get("ENGINE") != "django.db.backends.sqlite3":
+        raise BackupError(ERROR_SOURCE_URL.format(reason=f"{url!r} is not SQLite"))
+    path = Path(str(config.get("NAME") or ""))
+    if not str(path) or str(path) == ":memory:":
+        raise BackupError(ERROR_SOURCE_URL.format(reason="no file name"))
+    if not path.is_file():
+        raise BackupError(ERROR_SOURCE_MISSING.format(path=path))
+    return config
+
+
+@contextlib.contextmanager
+def _source_connection(url: str):
+    """A temporary connection to the SQLite source under its own alias, removed afterwards.
+
+    It is registered as a connection only, not in settings.DATABASES: a connection made
+    on the fly, which Django's test isolation accepts (and which never outlives the command).
+    """
+    from django.db.utils import load_backend
+
+    config = _source_config(url)
+    # configure_settings fills in Django's defaults (and insists on a "default" entry).
+    config = connections.configure_settings(
+        {"default": dict(connections.settings["default"]), MIGRATE_SOURCE_ALIAS: config}
+    )[MIGRATE_SOURCE_ALIAS]
+    wrapper = load_backend(config["ENGINE"]).DatabaseWrapper(config, MIGRATE_SOURCE_ALIAS)
+    setattr(connections._connections, MIGRATE_SOURCE_ALIAS, wrapper)
+    try:
+        yield MIGRATE_SOURCE_ALIAS
+    finally:
+        wrapper.close()
+        with contextlib.suppress(AttributeError):
+            delattr(connections._connections, MIGRATE_SOURCE_ALIAS)
+
+
+def _applied(alias: str) -> set[tuple[str, str]]:
+    return set(MigrationRecorder(connections[alias]).applied_migrations())
+
+
+def _check_migrations_match(source: str, url: str) -> None:
+    """Both databases must have exactly the migrations of this code, so the tables match."""
+    known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    source_applied = _applied(source)
+    target_applied = _applied("default")
+
+    def names(pairs) -> str:
+        shown = sorted(f"{app}.{name}" for app, name in pairs)
+        return ", ".join(shown[:5]) + (f" and {len(shown) - 5} more" if len(shown) > 5 else "")
+
+    if source_applied - known:
+        raise BackupError(ERROR_SOURCE_AHEAD.format(names=names(source_applied - known)))
+    if known - source_applied:
+        raise BackupError(
+            ERROR_SOURCE_MIGRATIONS.format(
+                names="missing " + names(known - source_applied), url=url
+            )
+        )
+    if known - target_applied:
+        raise BackupError(
+            ERROR_TARGET_MIGRATIONS.format(names="missing " + names(known - target_applied))
+        )
+
+
+def copied_models() -> list:
+    """Every model with its own table (many-to-many tables included), each after the models
+    its foreign keys point at where possible (FK checks are deferred anyway)."""
+    from django.apps import apps
+
+    models = [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy and not model._meta.swapped
+    ]
+    by_label = {model._meta.label_lower: model for model in models}
+    ordered: list = []
+    visiting: set[str] = set()
+    done: set[str] = set()
+
+    def visit(model) -> None:
+        label = model._meta.label_lower
+        if label in done or label in visiting:
+            return  # a cycle (or self-reference): deferred constraints take care of it
+        visiting.add(label)
+        for concrete in model._meta.local_concrete_fields:
+            related = getattr(concrete, "related_model", None)
+            if related is not None and related._meta.label_lower in by_label:
+                visit(by_label[related._meta.label_lower])
+        visiting.discard(label)
+        done.add(label)
+        ordered.append(model)
+
+    for model in sorted(models, key=lambda m: m._meta.label_lower):
+        visit(model)
+    return ordered
+
+
+def _count(model, alias: str) -> int:
+    return model._base_manager.using(alias).count()
+
+
+def _copy_rows(model, source: str, target: str) -> int:
+    fields = model._meta.local_concrete_fields
+    rows = model._base_manager.using(source).order_by(model._meta.pk.attname)
+    manager = model._base_manager.db_manager(target)
+    copied = 0
+    batch: list = []
+    for obj in rows.iterator(chunk_size=COPY_BATCH):
+        batch.append(obj)
+        if len(batch) == COPY_BATCH:
+            # What Model.save_base(raw=True) does for one row (loaddata's path), for many.
+            manager._insert(batch, fields=fields, raw=True, using=target)
+            copied += len(batch)
+            batch = []
+    if batch:
+        manager._insert(batch, fields=fields, raw=True, using=target)
+        copied += len(batch)
+    return copied
+
+
+def migrate_to_postgres(*, source_url: str, progress: Progress = _quiet) -> list[CopiedModel]:
+    """Copy every row of the SQLite database at ``source_url`` into the empty, migrated
+    PostgreSQL database of DATABASE_URL, in one transaction, and check the counts."""
+    from django.core.management.color import no_style
+    from django.db import transaction
+
+    target = connections["default"]
+    if target.vendor != "postgresql":
+        raise BackupError(ERROR_TARGET_VENDOR.format(vendor=target.vendor))
+    with _source_connection(source_url) as source:
+        _check_migrations_match(source, source_url)
+        models = copied_models()
+        occupied = [
+            f"{model._meta.label}: {rows} rows"
+            for model in models
+            if model._meta.label_lower not in SEEDED_BY_MIGRATE
+            and (rows := _count(model, "default"))
+        ]
+        if occupied:
+            raise BackupError(ERROR_TARGET_NOT_EMPTY.format(tables="; ".join(occupied[:5])))
+        results: list[CopiedModel] = []
+        with transaction.atomic(using="default"):
+            with target.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                for model in reversed(models):
+                    if model._meta.label_lower in SEEDED_BY_MIGRATE:
+                        table = target.ops.quote_name(model._meta.db_table)
+                        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a model's table
+            for position, model in enumerate(models, start=1):
+                copied = _copy_rows(model, source, "default")
+                results.append(CopiedModel(model._meta.label, _count(model, source), copied))
+                progress(f"[{position}/{len(models)}] {model._meta.label}: {copied} rows")
+            with target.cursor() as cursor:
+                for statement in target.ops.sequence_reset_sql(no_style(), models):
+                    cursor.execute(statement)
+                # Raise any foreign-key violation now, inside the transaction.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            results = [
+                CopiedModel(r.label, r.source_rows, _count(_model(r.label), "default"))
+                for r in results
+            ]
+            wrong = [r for r in results if r.source_rows != r.target_rows]
+            if wrong:
+                details = ", ".join(
+                    f"{r.label}: {r.source_rows} in SQLite, {r.target_rows} in PostgreSQL"
+                    for r in wrong
+                )
+                raise BackupError(ERROR_COUNT_MISMATCH.format(details=details))
+    return results
+
+
+def _model(label: str):
+    from django.apps import apps
+
+    return apps.get_model(label)

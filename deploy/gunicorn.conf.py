@@ -27,3 +27,8 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The reverse proxy (deploy/nginx.conf) sets X-Forwarded-For and X-Forwarded-Proto.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 27's control socket (`gunicornc`) defaults to one path per user, which a second
+# instance on the same machine (two servers, the benchmark) would fight over, and which a
+# hardened systemd unit without a writable home cannot create. Off unless a path is given.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket

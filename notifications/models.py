@@ -64,6 +64,7 @@ class NotificationKind(models.TextChoices):
     INVITATION = "invitation", _("Invitation")
     JOIN_REQUEST = "join_request", _("Join request")
     MODERATION_DECISION = "moderation_decision", _("Moderation decision")
+    DATA_EXPORT_READY = "data_export_ready", _("Your data export is ready")
 
 
 class Notification(models.Model):
@@ -92,6 +93,15 @@ class Notification(models.Model):
     # A moderator's decision about the recipient's own contribution (see moderation.actions).
     decision = models.ForeignKey(
         "moderation.Decision", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # The recipient's own personal data export, built in the background (accounts.personal_data);
+    # removed with it when it expires.
+    data_export = models.ForeignKey(
+        "backups.PersonalDataExport",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -125,6 +135,8 @@ class Notification(models.Model):
                 )
             if self.decision_id:
                 return f"{reverse('moderation:mine')}#decision-{self.decision_id}"
+            if self.data_export_id:
+                return f"{reverse('personal_data:overview')}#data-export"
         except NoReverseMatch:
             return ""
         return ""

@@ -162,6 +162,8 @@ def visible_notification_filter(user) -> Q:
         )
         # Decisions about the recipient's own contributions.
         | Q(kind=NotificationKind.MODERATION_DECISION, decision__author=user)
+        # The recipient's own data export (gone with it when it expires).
+        | Q(kind=NotificationKind.DATA_EXPORT_READY, data_export__user=user)
     )
 
 
@@ -184,6 +186,7 @@ def notifications_for(user) -> QuerySet[Notification]:
             "invitation__community",
             "join_request__community",
             "decision",
+            "data_export",
         )
         .order_by("-created_at", "-id")
     )

@@ -1,127 +1,73 @@
 """Creating notifications. Other apps call these after they write something new.
 
-Each function notifies the followers of the content's instrument, community or
-question (never the actor), but only those who may see the content now; reading
-notifications filters by visibility again (see ``selectors``).
+The ``notify_*`` functions only queue the work (``jobs.queue.enqueue``, group
+"notifications") with the content's id: finding the followers, checking who may read it
+and creating the rows happens in ``notifications.tasks``, in the worker, after the saving
+transaction committed. The task looks the content up again and notifies nobody if it was
+deleted or hidden by then. Each notice goes to the followers of the content's instrument,
+community or question (never the actor), but only those who may see the content when the
+task runs; reading notifications filters by visibility again (see ``selectors``).
 """
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from communities.visibility import readable_communities
-from notifications.models import Follow, Notification, NotificationKind
+from jobs.queue import enqueue
+from notifications.models import Follow, Notification
 from notifications.selectors import can_follow, target_type
 
 MESSAGE_CANNOT_FOLLOW = gettext_noop("You cannot follow this.")
 
-
-def _followers(*, exclude, **targets) -> set[int]:
-    """Ids of the people following any of ``targets`` (e.g. instrument=..., community=...)."""
-    query = Q()
-    for field, obj in targets.items():
-        if obj is not None:
-            query |= Q(**{field: obj})
-    if not query:
-        return set()
-    ids = set(Follow.objects.filter(query).values_list("user_id", flat=True))
-    ids.discard(getattr(exclude, "pk", None))
-    return ids
+# The django-q2 group of every notification task (staff see the groups at /taken/).
+GROUP = "notifications"
 
 
-def _can_read_community(user_ids: set[int], community) -> set[int]:
-    """The people among ``user_ids`` who may read ``community``'s content.
-
-    What anonymous visitors may read, everyone may (one query for a public community);
-    otherwise each person is asked through ``readable_communities``.
-    """
-    if community is None or not user_ids:
-        return user_ids
-    if readable_communities(None).filter(pk=community.pk).exists():
-        return user_ids
-    User = get_user_model()
-    return {
-        user.pk
-        for user in User.objects.filter(pk__in=user_ids)
-        if readable_communities(user).filter(pk=community.pk).exists()
-    }
+def notify_new_experience(experience) -> None:
+    """Queue the notices of a new (visible) experience for its followers."""
+    enqueue("notifications.tasks.notify_new_experience", experience.pk, group=GROUP)
 
 
-def _create(kind: str, recipient_ids: set[int], *, actor, **target) -> int:
-    Notification.objects.bulk_create(
-        Notification(recipient_id=rid, kind=kind, actor=actor, **target)
-        for rid in sorted(recipient_ids)
-    )
-    return len(recipient_ids)
+def notify_new_journal_entry(entry) -> None:
+    """Queue the notices of a new journal entry for followers of its community or instruments."""
+    enqueue("notifications.tasks.notify_new_journal_entry", entry.pk, group=GROUP)
 
 
-@transaction.atomic
-def notify_new_experience(experience) -> int:
-    ids = _followers(
-        exclude=experience.author,
-        instrument=experience.instrument,
-        community=experience.community,
-    )
-    ids = _can_read_community(ids, experience.community)
-    return _create(
-        NotificationKind.NEW_EXPERIENCE, ids, actor=experience.author, experience=experience
-    )
+def notify_new_answer(answer) -> None:
+    """Queue the notices of a new answer for the asker and the question's followers."""
+    enqueue("notifications.tasks.notify_new_answer", answer.pk, group=GROUP)
 
 
-@transaction.atomic
-def notify_new_journal_entry(entry) -> int:
-    instruments = list(entry.instruments.all())
-    ids = _followers(exclude=entry.author, community=entry.community)
-    for instrument in instruments:
-        ids |= _followers(exclude=entry.author, instrument=instrument)
-    ids = _can_read_community(ids, entry.community)
-    return _create(NotificationKind.NEW_JOURNAL_ENTRY, ids, actor=entry.author, journal_entry=entry)
-
-
-@transaction.atomic
-def notify_new_answer(answer) -> int:
-    ids = _followers(exclude=answer.author, question=answer.question)
-    if answer.question.author_id and answer.question.author_id != answer.author_id:
-        ids.add(answer.question.author_id)
-    return _create(NotificationKind.NEW_ANSWER, ids, actor=answer.author, answer=answer)
-
-
-@transaction.atomic
-def notify_invitation(invitation, *, recipient) -> int:
+def notify_invitation(invitation, *, recipient) -> None:
     """An in-app notice for an invitee who already has an account (the mail goes anyway)."""
-    return _create(
-        NotificationKind.INVITATION,
-        {recipient.pk},
-        actor=invitation.invited_by,
-        invitation=invitation,
+    enqueue("notifications.tasks.notify_invitation", invitation.pk, recipient.pk, group=GROUP)
+
+
+def notify_join_request(join_request, *, facilitator_ids: set[int]) -> None:
+    """Queue a notice for the facilitators (those who still facilitate when it runs)."""
+    enqueue(
+        "notifications.tasks.notify_join_request",
+        join_request.pk,
+        sorted(facilitator_ids),
+        group=GROUP,
     )
 
 
-@transaction.atomic
-def notify_join_request(join_request, *, facilitator_ids: set[int]) -> int:
-    return _create(
-        NotificationKind.JOIN_REQUEST,
-        facilitator_ids,
-        actor=join_request.user,
-        join_request=join_request,
-    )
-
-
-@transaction.atomic
-def notify_moderation_decision(decision) -> int:
+def notify_moderation_decision(decision) -> None:
     """Tell the author of moderated content what a moderator decided (the page
     ``moderation:mine`` says what, why, and how to appeal). The moderator stays unnamed."""
     if decision.author_id is None:
-        return 0
-    return _create(
-        NotificationKind.MODERATION_DECISION, {decision.author_id}, actor=None, decision=decision
-    )
+        return
+    enqueue("notifications.tasks.notify_moderation_decision", decision.pk, group=GROUP)
+
+
+def notify_data_export_ready(export) -> None:
+    """Tell someone their personal data export can be downloaded."""
+    enqueue("notifications.tasks.notify_data_export_ready", export.pk, group=GROUP)
 
 
 # Follows ---------------------------------------------------------------------------

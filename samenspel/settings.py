@@ -462,3 +462,12 @@ if TASK_BROKER == "redis":
 else:
     Q_CLUSTER["orm"] = "default"
 INSTALLED_APPS += ["django_q", "jobs"]
+
+# --- Personal data exports (issue 7; backups.models, accounts.personal_data). The zip is
+# built by a background task into PERSONAL_DATA_EXPORT_DIR, outside MEDIA_ROOT so that no
+# web server serves it: only its owner downloads it, through the view. It is kept for
+# PERSONAL_DATA_EXPORT_DAYS days, then a scheduled task removes it.
+from datetime import timedelta  # noqa: E402
+
+PERSONAL_DATA_EXPORT_DIR = Path(env_str("PERSONAL_DATA_EXPORT_DIR", str(VAR_DIR / "exports")))
+PERSONAL_DATA_EXPORT_KEEP = timedelta(days=env_int("PERSONAL_DATA_EXPORT_DAYS", 7, minimum=1))

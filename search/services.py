@@ -117,7 +117,9 @@ def _instrument_draft(instrument) -> DocumentDraft:
                 ]
             )
         )
-    for answer in Answer.objects.filter(instruments=instrument).select_related("question"):
+    for answer in Answer.objects.filter(
+        instruments=instrument, question__moderation_state=ModerationState.VISIBLE
+    ).select_related("question"):
         linked.append(f"{answer.question.title} {answer.body}")
     for entry in JournalEntry.objects.filter(
         instruments=instrument, community__visibility=Visibility.PUBLIC
@@ -325,6 +327,20 @@ def remove_object(obj) -> None:
     if entry is None:
         return
     deleted, _ = SearchDocument.objects.filter(kind=entry[0], object_id=obj.pk).delete()
+    if deleted:
+        bump_index_version()
+
+
+@transaction.atomic
+def withhold_linked_text(instrument_ids: Iterable[int]) -> None:
+    """Drop the linked passages (words of experiences, answers and journal entries) of these
+    instruments' documents at once, without embedding anything: cheap enough for the request
+    that hides or narrows content, and the re-index it queues puts back what still counts."""
+    deleted, _ = SearchChunk.objects.filter(
+        document__kind=DocumentKind.INSTRUMENT,
+        document__object_id__in=set(instrument_ids),
+        is_linked=True,
+    ).delete()
     if deleted:
         bump_index_version()
 

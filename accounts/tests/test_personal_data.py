@@ -17,6 +17,7 @@ from accounts.personal_data import FILE_DESCRIPTIONS, personal_data_export
 from accounts.tests.factories import UserFactory
 from api.services import api_token_create
 from audit.models import AuditEvent
+from backups.models import PersonalDataExport
 from comments.models import Comment
 from comments.tests.factories import make_comment
 from communities.models import MemberRole, Visibility
@@ -38,7 +39,7 @@ from questions.tests.factories import make_answer, make_question
 PASSWORD = "correct horse battery"  # noqa: S105 - the factories' test password
 TOTP_SECRET = "JBSWY3DPEHPK3PXPSECRETSECRET"  # noqa: S105 - a fixture value to look for
 OVERVIEW = reverse("personal_data:overview")
-DOWNLOAD = reverse("personal_data:download")
+EXPORT = reverse("personal_data:export_request")
 DELETE = reverse("personal_data:delete")
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -46,7 +47,15 @@ PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PERSONAL_DATA_EXPORT_DIR = tmp_path / "exports"
     return settings.MEDIA_ROOT
+
+
+def _download(client):
+    """Ask for the export (built at once: tests run tasks inline) and download it."""
+    client.post(EXPORT)
+    export = PersonalDataExport.objects.get()
+    return client.get(reverse("personal_data:export_download", args=[export.token]))
 
 
 @pytest.fixture
@@ -138,12 +147,12 @@ def test_overview_explains_every_file_of_the_download(person_client):
 
 
 def test_the_zip_holds_a_readme_and_one_json_file_per_kind(person_client, world):
-    response = person_client.post(DOWNLOAD)
+    response = _download(person_client)
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"].startswith('attachment; filename="samenspel-gegevens-')
-    files = _archive(response.content)
+    files = _archive(b"".join(response.streaming_content))
     assert set(files) == {"LEESMIJ.txt", *FILE_DESCRIPTIONS}
     for name in FILE_DESCRIPTIONS:
         json.loads(files[name])
@@ -208,23 +217,23 @@ def test_the_zip_holds_no_secrets(person, world):
 
 
 def test_the_download_is_recorded_in_the_audit_log(person_client, person):
-    person_client.post(DOWNLOAD)
+    person_client.post(EXPORT)
 
     event = AuditEvent.objects.get(action="account.data_exported")
     assert event.actor_id == person.pk
     assert event.target_id == str(person.pk)
 
 
-@pytest.mark.parametrize("url", [OVERVIEW, DOWNLOAD, DELETE])
+@pytest.mark.parametrize("url", [OVERVIEW, EXPORT, DELETE])
 def test_anonymous_visitors_are_sent_to_sign_in(client, db, url):
-    response = client.post(url) if url == DOWNLOAD else client.get(url)
+    response = client.post(url) if url == EXPORT else client.get(url)
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
 
 
-def test_the_download_is_post_only(person_client):
-    assert person_client.get(DOWNLOAD).status_code == 405
+def test_asking_for_the_download_is_post_only(person_client):
+    assert person_client.get(EXPORT).status_code == 405
     assert not AuditEvent.objects.filter(action="account.data_exported").exists()
 
 

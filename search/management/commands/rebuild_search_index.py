@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from jobs.queue import enqueue
 from search.services import rebuild_index
 
 
@@ -34,8 +36,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-progress", action="store_true", help="Do not draw the progress bar."
         )
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="Queue the rebuild for the background worker and return at once.",
+        )
 
     def handle(self, *args, **options):
+        if options["background"]:
+            enqueue("search.tasks.rebuild_index", group="search")
+            if settings.TASKS_INLINE:
+                self.stdout.write("TASKS_INLINE is set, so the index was rebuilt now.")
+            else:
+                self.stdout.write(
+                    "Queued the rebuild of the search index: a worker (manage.py qcluster) "
+                    "runs it; staff follow it on /taken/."
+                )
+            return
         progress = None if options["no_progress"] else _bar(self.stderr, time.perf_counter())
         report = rebuild_index(progress=progress)
         self.stdout.write(

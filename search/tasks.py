@@ -1,0 +1,44 @@
+"""Background work of the search index, queued by ``search.signals`` and the rebuild command
+through ``jobs.queue.enqueue``.
+
+Each task takes plain ids and loads the rows itself when it runs, so it indexes the content
+as committed then, not as it was when the task was queued: a task that runs late, twice or
+after a later edit still leaves the index right. A row deleted in the meantime is skipped
+(its removal from the index already happened inline, see ``search.signals``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.apps import apps
+
+from search import services
+
+
+def index_item(model_label: str, pk: int) -> None:
+    """(Re)index one item, ``model_label`` as in ``"instruments.instrument"``.
+
+    The item is read through ``all_objects`` when the model has it, so that an item hidden
+    since it was queued is found and taken *out* of the index (``index_object`` removes
+    what is not visible) instead of being silently left in it."""
+    model = apps.get_model(model_label)
+    manager = getattr(model, "all_objects", model._default_manager)
+    obj = manager.filter(pk=pk).first()
+    if obj is not None:
+        services.index_object(obj)
+
+
+def refresh_instruments(ids: Iterable[int]) -> None:
+    """Re-index these instruments, whose documents take words from linked public content."""
+    services.index_instruments(ids)
+
+
+def rebuild_index() -> dict:
+    """Rebuild the whole index; the figures become the task's stored result."""
+    report = services.rebuild_index()
+    return {
+        "documents": report.documents,
+        "chunks": report.chunks,
+        "seconds": round(report.seconds, 1),
+    }
