@@ -101,3 +101,15 @@ def _site_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def held_queue(settings, monkeypatch, django_capture_on_commit_callbacks):
+    """Background tasks queued for real but run only when the test calls ``run(group, ...)``
+    (``jobs/tests/held_queue.py``); the rest of the suite runs them inline."""
+    from jobs.tests.held_queue import HeldQueue
+
+    settings.TASKS_INLINE = False
+    queue = HeldQueue(django_capture_on_commit_callbacks)
+    monkeypatch.setattr("django_q.tasks.async_task", queue.accept)
+    return queue

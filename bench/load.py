@@ -74,13 +74,7 @@ N_SECTORS = 15
 SAMPLE = 3000  # instruments and communities the clients pick from (the whole corpus at 1k)
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
-
-def percentile(values: list[float], pct: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))
-    return ordered[index]
+from search_latency import percentile  # noqa: E402 - bench/ is on the path only from here
 
 
 def summary(values: list[float]) -> dict:

@@ -68,6 +68,8 @@ TOPIC_SHARE = 0.3  # of the words of an item drawn from its topics
 
 
 def percentile(values: list[float], pct: float) -> float:
+    if not values:
+        return float("nan")
     ordered = sorted(values)
     index = min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))
     return ordered[index]

@@ -12,7 +12,6 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
 from django_q.models import Schedule
 
 from accounts import personal_data
@@ -47,32 +46,9 @@ def person_client(client, person):
 
 
 @pytest.fixture
-def worker(settings, monkeypatch, django_capture_on_commit_callbacks):
-    """The real queue without a worker process: tasks handed to django-q2 after the commit
-    wait here until ``run()`` (tests run tasks inline otherwise)."""
-    settings.TASKS_INLINE = False
-    queued = []
-    monkeypatch.setattr(
-        "django_q.tasks.async_task",
-        lambda func, *args, group, **kwargs: queued.append((func, args, group)),
-    )
-
-    class Worker:
-        items = queued
-
-        @staticmethod
-        def commit(callable_):
-            with django_capture_on_commit_callbacks(execute=True):
-                return callable_()
-
-        @staticmethod
-        def run():
-            while queued:
-                func, args, group = queued.pop(0)
-                if group in ("exports", "notifications"):
-                    Worker.commit(lambda func=func, args=args: import_string(func)(*args))
-
-    return Worker
+def worker(held_queue):
+    """Exports and the notifications they send run when the test says so."""
+    return held_queue
 
 
 def _download_url(export) -> str:
@@ -176,7 +152,7 @@ def test_while_it_is_prepared_the_page_says_so_and_polls_until_it_is_ready(
     assert f'hx-get="/en{STATUS}" hx-trigger="every 3s"' in page
     assert not Notification.objects.exists()
 
-    worker.run()
+    worker.run("exports", "notifications")
 
     fragment = person_client.get(STATUS, headers={"HX-Request": "true"}).content.decode()
     assert 'data-state="ready"' in fragment
@@ -190,7 +166,7 @@ def test_asking_again_while_it_is_prepared_starts_no_second_build(worker, person
     worker.commit(lambda: person_client.post(EXPORT))
 
     assert PersonalDataExport.objects.filter(user=person).count() == 1
-    assert [func for func, _args, group in worker.items if group == "exports"] == [
+    assert [func for func, *_rest in worker.of_group("exports")] == [
         "accounts.personal_data.data_export_build"
     ]
 
@@ -231,7 +207,7 @@ def test_a_failed_build_is_raised_for_the_queue_and_not_built_twice(
     export = PersonalDataExport.objects.get(user=person)
 
     with pytest.raises(personal_data.DataExportFailed):
-        worker.run()  # django-q2 records the task as failed: staff see it
+        worker.run("exports", "notifications")  # django-q2 records the task as failed: staff see it
 
     assert PersonalDataExport.objects.get(pk=export.pk).status == ExportStatus.FAILED
     assert personal_data.data_export_build(export.pk) == "nothing to do"  # a re-delivery

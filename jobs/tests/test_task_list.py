@@ -19,6 +19,7 @@ from jobs.tests.worker import make_due, run_queue
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("jobs:list")
+LIST_EN = f"/en{LIST}"  # for tests that read the English text
 RETRY = reverse("jobs:retry")
 DELETE = reverse("jobs:delete")
 
@@ -76,7 +77,7 @@ def test_staff_see_counts_and_the_failure_with_its_error(
     assert Success.objects.get(args=(21,)).result == 42
     _queue(django_capture_on_commit_callbacks, "jobs.tests.tasks.succeeds", 2)  # waiting
 
-    response = staff_client.get(LIST)
+    response = staff_client.get(LIST_EN)
 
     assert response.status_code == 200
     assert response.context["queue"].waiting == 1
@@ -99,7 +100,7 @@ def test_a_failure_still_to_be_retried_says_so(staff_client, django_capture_on_c
     _queue(django_capture_on_commit_callbacks, "jobs.tests.tasks.always_fails", "eenmaal")
     run_queue()
 
-    response = staff_client.get(LIST)
+    response = staff_client.get(LIST_EN)
 
     [row] = response.context["failures"]
     assert (row.attempts, row.will_be_retried) == (1, True)
@@ -181,7 +182,7 @@ def test_the_list_only_reads(staff_client):
 
 
 def test_empty_state(staff_client):
-    response = staff_client.get(LIST)
+    response = staff_client.get(LIST_EN)
     html = response.content.decode()
     assert "No failed tasks" in html
     assert "manage.py qcluster" in html

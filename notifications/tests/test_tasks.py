@@ -8,7 +8,6 @@ import importlib
 import pytest
 from django.apps import apps
 from django.core import mail
-from django.utils.module_loading import import_string
 from django_q.models import Schedule
 
 from communities.services import membership_leave
@@ -25,34 +24,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def queue(settings, monkeypatch, django_capture_on_commit_callbacks):
-    """The real ``jobs.queue.enqueue`` without a worker: what it hands to django-q2 after
-    the commit is kept here, and ``run()`` plays the part of the worker for the
-    notification tasks (other groups, such as search indexing, are not ours to run)."""
-    settings.TASKS_INLINE = False
-    queued = []
-    monkeypatch.setattr(
-        "django_q.tasks.async_task",
-        lambda func, *args, group, **kwargs: queued.append((func, args, group, kwargs)),
-    )
-
-    class Queue:
-        @staticmethod
-        def notifications():
-            return [item for item in queued if item[2] == "notifications"]
-
-        @staticmethod
-        def commit(callable_):
-            with django_capture_on_commit_callbacks(execute=True):
-                return callable_()
-
-        @staticmethod
-        def run():
-            for func, args, _group, kwargs in Queue.notifications():
-                import_string(func)(*args, **kwargs)
-            queued.clear()
-
-    return Queue
+def queue(held_queue):
+    """Notification tasks run when the test says so; other groups (search indexing) are not
+    ours to run."""
+    return held_queue
 
 
 def test_a_new_experience_queues_its_fan_out_by_id_and_notifies_no_one_yet(
@@ -62,11 +37,11 @@ def test_a_new_experience_queues_its_fan_out_by_id_and_notifies_no_one_yet(
 
     experience = queue.commit(lambda: make_experience(instrument=instrument, author=member))
 
-    assert queue.notifications() == [
+    assert queue.of_group("notifications") == [
         ("notifications.tasks.notify_new_experience", (experience.pk,), "notifications", {})
     ]
     assert not Notification.objects.exists()
-    queue.run()
+    queue.run("notifications")
     assert list(Notification.objects.values_list("recipient_id", flat=True)) == [outsider.pk]
 
 
@@ -77,7 +52,7 @@ def test_an_experience_hidden_before_the_task_runs_notifies_nobody(
     experience = queue.commit(lambda: make_experience(instrument=instrument, author=member))
 
     set_state(experience, ModerationState.HIDDEN)
-    queue.run()
+    queue.run("notifications")
 
     assert not Notification.objects.exists()
 
@@ -89,7 +64,7 @@ def test_an_experience_deleted_before_the_task_runs_notifies_nobody(
     experience = queue.commit(lambda: make_experience(instrument=instrument, author=member))
 
     experience.delete()
-    queue.run()
+    queue.run("notifications")
 
     assert not Notification.objects.exists()
 
@@ -101,7 +76,7 @@ def test_an_answer_on_a_question_hidden_before_the_task_runs_notifies_nobody(
     queue.commit(lambda: make_answer(question=question, author=member))
 
     set_state(question, ModerationState.HIDDEN)
-    queue.run()
+    queue.run("notifications")
 
     assert not Notification.objects.exists()
 
@@ -112,7 +87,7 @@ def test_who_may_read_is_decided_when_the_task_runs(queue, communities, facilita
     queue.commit(lambda: make_entry(community=community, author=facilitator))
 
     membership_leave(user=observer, community=community)
-    queue.run()
+    queue.run("notifications")
 
     assert not Notification.objects.filter(recipient=observer).exists()
 
