@@ -65,7 +65,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 PYTHON = sys.executable
-WORK_ROOT = Path(tempfile.gettempdir()) / "samenspel-load"
+# SAMENSPEL_LOAD_ROOT: another place for the corpora (a copy to write to, --after-write reindex).
+WORK_ROOT = Path(
+    os.environ.get("SAMENSPEL_LOAD_ROOT", Path(tempfile.gettempdir()) / "samenspel-load")
+)
 PG_PREFIX = "samenspel_load"
 PAGES = ("home", "list", "instrument", "community", "search", "post")
 DEFAULT_MIX = "home=1,list=2,instrument=3,community=1,search=2,post=0.5"
@@ -732,11 +735,22 @@ def profile_child(args) -> None:
     pages = [p for p in PAGES if p != "post"] if args.profile == "all" else [args.profile]
     rng = random.Random(args.seed)
     bump = None
-    if args.after_write:
+    if args.after_write == "reindex":
+        # A real write: one instrument's chunks replaced (its document re-stored), as a
+        # post's refresh of its instrument does. Use a copy of the corpus (SAMENSPEL_LOAD_ROOT).
+        from instruments.models import Instrument
+        from search.services import index_object
+
+        pks = list(Instrument.objects.values_list("pk", flat=True)[:5000])
+
+        def bump():
+            index_object(Instrument.objects.get(pk=rng.choice(pks)))
+
+    elif args.after_write:
         from search.services import bump_index_version as bump
     print(
         f"in-process, {args.as_}, DEBUG=false, {args.rounds} requests per page (varied URLs)"
-        + (", each right after an index write (version bump)" if bump else "")
+        + (f", each right after an index write ({args.after_write})" if bump else "")
     )
     print(f"{'page':<11} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>12}")
     for page in pages:
@@ -783,7 +797,7 @@ def profile(args) -> None:
     command = [PYTHON, __file__, "--profile-child", "--profile", args.profile, "--as", args.as_]
     command += ["--rounds", str(args.rounds), "--seed", str(args.seed)]
     if args.after_write:
-        command.append("--after-write")
+        command += ["--after-write", args.after_write]
     env = stack.environment()
     env["ALLOWED_HOSTS"] = "testserver"
     try:
@@ -840,8 +854,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=50, help="--profile: requests per page")
     parser.add_argument(
         "--after-write",
-        action="store_true",
-        help="--profile: bump the index version before each request (as every save does)",
+        nargs="?",
+        const="bump",
+        choices=("bump", "reindex"),
+        help="--profile: before each request bump the index version (bump, as every save "
+        "does) or re-index a random instrument (reindex: a real write; on a copy)",
     )
     parser.add_argument("--build-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--profile-child", action="store_true", help=argparse.SUPPRESS)

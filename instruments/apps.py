@@ -7,3 +7,8 @@ class InstrumentsConfig(AppConfig):
 
     name = "instruments"
     verbose_name = _("Instruments")
+
+    def ready(self) -> None:
+        from instruments.counts import connect_signals
+
+        connect_signals()

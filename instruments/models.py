@@ -160,6 +160,18 @@ class Instrument(Moderated):
         ordering = ["title"]
         verbose_name = _("instrument")
         verbose_name_plural = _("instruments")
+        # The visibility rule (moderation state, status) leads both: the list's filters and
+        # counts read only the index, not the wide rows, and its page walks the titles in
+        # order instead of sorting every match (instruments.counts caches the rest).
+        indexes = [
+            models.Index(
+                fields=["moderation_state", "status", "kind"], name="instrument_visible_kind"
+            ),
+            models.Index(
+                fields=["moderation_state", "status", "title", "id"],
+                name="instrument_visible_title",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -304,3 +316,17 @@ class InstrumentRevision(Revision):
 
     def __str__(self) -> str:
         return f"{self.instrument_id} #{self.number}"
+
+
+class CatalogueVersion(models.Model):
+    """One row whose token changes with every write to the catalogue (``instruments.counts``).
+
+    In the database rather than the cache so that it changes in the writer's transaction:
+    a reader sees the new token exactly when it sees the new data, and a rollback restores
+    the old one.
+    """
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token

@@ -7,12 +7,15 @@ queries however many instruments they show (pinned in ``tests/test_query_counts.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, QueryDict
 from django.utils.translation import gettext as _
 
+from instruments import counts
 from instruments.constants import PHASE_ORDER, PHASE_QUESTIONS, Kind, Phase
 from instruments.models import (
     Audience,
@@ -113,17 +116,19 @@ def _tag_counts(tags: QuerySet, instruments: QuerySet, *, selected: tuple[str, .
     return counted.filter(Q(n__gt=0) | Q(slug__in=selected))
 
 
-def instrument_facets(*, user, filters: InstrumentFilters) -> list[Facet]:
-    """Counts per facet value, each counted with the other facets applied (four queries).
+def _facet_counts(*, user, filters: InstrumentFilters) -> dict:
+    """The raw counts behind the facets (four queries), plain data so that it can be cached.
 
     Counting a facet without its own selection lets a visitor see how many results a
-    second value of the same facet would add.
+    second value of the same facet would add. Phases are counted without DISTINCT: an
+    instrument has each phase once (``unique_instrument_phase``).
     """
     visible = Instrument.objects.visible_to(user)
     phase_counts = dict(
         InstrumentPhase.objects.filter(instrument__in=_apply_filters(visible, filters, skip="fase"))
         .values_list("phase")
-        .annotate(n=Count("instrument", distinct=True))
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     kind_counts = dict(
         _apply_filters(visible, filters, skip="soort")
@@ -141,6 +146,17 @@ def instrument_facets(*, user, filters: InstrumentFilters) -> list[Facet]:
         _apply_filters(visible, filters, skip="doelgroep"),
         selected=filters.audiences,
     ).order_by("-n", "name")
+    return {
+        "fase": phase_counts,
+        "soort": kind_counts,
+        "sector": [(t.slug, t.name, t.name_en, t.n) for t in sector_rows],
+        "doelgroep": [(t.slug, t.name, t.name_en, t.n) for t in audience_rows],
+    }
+
+
+def _build_facets(counts: dict, filters: InstrumentFilters) -> list[Facet]:
+    """Facets in the reader's language from ``_facet_counts`` (cached or fresh)."""
+    phase_counts, kind_counts = counts["fase"], counts["soort"]
     return [
         Facet(
             "fase",
@@ -163,19 +179,98 @@ def instrument_facets(*, user, filters: InstrumentFilters) -> list[Facet]:
             "sector",
             _("Sector"),
             [
-                FacetOption(s.slug, s.display_name, s.n, s.slug in filters.sectors)
-                for s in sector_rows
+                FacetOption(
+                    slug,
+                    Sector(slug=slug, name=name, name_en=name_en).display_name,
+                    n,
+                    slug in filters.sectors,
+                )
+                for slug, name, name_en, n in counts["sector"]
             ],
         ),
         Facet(
             "doelgroep",
             _("Audience"),
             [
-                FacetOption(a.slug, a.display_name, a.n, a.slug in filters.audiences)
-                for a in audience_rows
+                FacetOption(
+                    slug,
+                    Audience(slug=slug, name=name, name_en=name_en).display_name,
+                    n,
+                    slug in filters.audiences,
+                )
+                for slug, name, name_en, n in counts["doelgroep"]
             ],
         ),
     ]
+
+
+def instrument_facets(*, user, filters: InstrumentFilters) -> list[Facet]:
+    """Counts per facet value, each counted with the other facets applied (four queries)."""
+    return _build_facets(_facet_counts(user=user, filters=filters), filters)
+
+
+class _CachedResults:
+    """The ordered results of the list for ``Paginator``: the total and the ids of each
+    page come from the cache (``instruments.counts``); only the page's own instruments
+    are read (by primary key, in the cached order). Why: sorting and counting the filtered
+    list reads every matching instrument."""
+
+    def __init__(self, user, queryset: QuerySet[Instrument], total: int, prefix: str, filter_key):
+        self.user = user
+        self.queryset = queryset
+        self.total = total
+        self.prefix = prefix
+        self.filter_key = filter_key
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, window: slice) -> list[Instrument]:
+        key = counts.key_for(self.prefix, "ids", self.filter_key, window.start, window.stop)
+        ids = cache.get(key)
+        if ids is None:
+            rows = list(self.queryset[window])
+            cache.set(key, [row.pk for row in rows], counts.timeout())
+            return rows
+        if not ids:
+            return []
+        # By primary key under the visibility rule alone: the filters were applied when the
+        # ids were stored, for this catalogue version (re-applying them reads every match).
+        visible = with_card_relations(Instrument.objects.visible_to(self.user))
+        by_pk = {row.pk: row for row in visible.filter(pk__in=ids).order_by()}
+        return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def instrument_list_page(
+    *, user, filters: InstrumentFilters, page_number, per_page: int
+) -> tuple[Page, list[Facet]]:
+    """One page of the filtered list and its facets.
+
+    For readers who share a catalogue (``counts.catalogue_key``) the total, the facet
+    counts and the page's ids are cached per catalogue version: a repeated page reads the
+    version, the cache and its own 20 instruments, whatever the size of the library.
+    Everyone else, and a first request, counts live (the same queries as before).
+    """
+    queryset = instrument_list(user=user, filters=filters)
+    prefix = counts.catalogue_key(user)
+    if prefix is None:
+        page = Paginator(queryset, per_page).get_page(page_number)
+        return page, instrument_facets(user=user, filters=filters)
+    filter_key = asdict(filters)
+    summary_key = counts.key_for(prefix, "list", filter_key)
+    summary = cache.get(summary_key)
+    if summary is None:
+        summary = {
+            "total": queryset.count(),
+            "facets": _facet_counts(user=user, filters=filters),
+        }
+        cache.set(summary_key, summary, counts.timeout())
+    results = _CachedResults(user, queryset, summary["total"], prefix, filter_key)
+    page = Paginator(results, per_page).get_page(page_number)
+    return page, _build_facets(summary["facets"], filters)
 
 
 def get_instrument_for_user(*, user, slug: str) -> Instrument:
@@ -187,8 +282,11 @@ def get_instrument_for_user(*, user, slug: str) -> Instrument:
         Prefetch("audience_links", queryset=InstrumentAudience.objects.select_related("audience")),
         Prefetch(
             "relation_links",
+            # A correlated EXISTS, not ``to_instrument__in=visible``: SQLite would first
+            # list every visible instrument (40k rows at 100k items, ~200 ms) to keep a
+            # handful of relations; EXISTS looks up each related instrument by its key.
             queryset=InstrumentRelation.objects.filter(
-                to_instrument__in=Instrument.objects.visible_to(user)
+                Exists(Instrument.objects.visible_to(user).filter(pk=OuterRef("to_instrument_id")))
             ).select_related("to_instrument"),
         ),
         "links",
@@ -201,15 +299,32 @@ def get_instrument_for_user(*, user, slug: str) -> Instrument:
     return instrument
 
 
-def phase_overview(*, user) -> list[dict]:
-    """The four phases with their guiding question and number of visible instruments."""
-    counts = dict(
+def _phase_counts(user) -> dict[str, int]:
+    """Visible instruments per phase (one query; no DISTINCT: a phase is linked once)."""
+    return dict(
         InstrumentPhase.objects.filter(instrument__in=Instrument.objects.visible_to(user))
         .values_list("phase")
-        .annotate(n=Count("instrument", distinct=True))
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+
+
+def phase_overview(*, user) -> list[dict]:
+    """The four phases with their guiding question and number of visible instruments.
+
+    The counts are cached per catalogue version for readers who share a catalogue
+    (``instruments.counts``): counting reads every instrument.
+    """
+    prefix = counts.catalogue_key(user)
+    key = counts.key_for(prefix, "phases") if prefix else None
+    phase_counts = cache.get(key) if key else None
+    if phase_counts is None:
+        phase_counts = _phase_counts(user)
+        if key:
+            cache.set(key, phase_counts, counts.timeout())
     return [
-        {"phase": p, "question": PHASE_QUESTIONS[p], "count": counts.get(p.value, 0)} for p in Phase
+        {"phase": p, "question": PHASE_QUESTIONS[p], "count": phase_counts.get(p.value, 0)}
+        for p in Phase
     ]
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -37,12 +36,19 @@ def phase_detail(request, phase: str):
 @vary_on_headers("HX-Request")  # one URL, two renderings: keep caches from mixing them up
 def instrument_list(request):
     filters = selectors.InstrumentFilters.from_querydict(request.GET)
-    paginator = Paginator(selectors.instrument_list(user=request.user, filters=filters), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page, facets = selectors.instrument_list_page(
+        user=request.user, filters=filters, page_number=request.GET.get("page"), per_page=PAGE_SIZE
+    )
     context = {
         "page": page,
+        # A few numbers around the current page, not one link per page: thousands of
+        # pages in a large library made the page's size and rendering grow with it.
+        "page_numbers": [
+            n if isinstance(n, int) else None
+            for n in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        ],
         "filters": filters,
-        "facets": selectors.instrument_facets(user=request.user, filters=filters),
+        "facets": facets,
     }
     template = "instruments/_results.html" if request.htmx else "instruments/instrument_list.html"
     return render(request, template, context)

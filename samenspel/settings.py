@@ -471,3 +471,31 @@ from datetime import timedelta  # noqa: E402
 
 PERSONAL_DATA_EXPORT_DIR = Path(env_str("PERSONAL_DATA_EXPORT_DIR", str(VAR_DIR / "exports")))
 PERSONAL_DATA_EXPORT_KEEP = timedelta(days=env_int("PERSONAL_DATA_EXPORT_DAYS", 7, minimum=1))
+
+# --- Search index upkeep on SQLite (issue 7, perf findings 1 and 2). A write waits up to
+# 20 s for SQLite's one write lock instead of 5 s (indexing no longer holds it while the
+# model runs, see search.services.index_objects, so the lock is only ever held briefly).
+# A large in-process index takes writes in as a delta instead of being reloaded
+# (search.ranking._refresh); below SEARCH_INDEX_DELTA_MIN_CHUNKS it is simply reloaded,
+# and above SEARCH_INDEX_DELTA_MAX_CHUNKS changed chunks the main index is rebuilt in the
+# background.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = env_int(
+        "SQLITE_BUSY_TIMEOUT_SECONDS", 20, minimum=1
+    )
+SEARCH_INDEX_DELTA_MIN_CHUNKS = env_int("SEARCH_INDEX_DELTA_MIN_CHUNKS", 1_000, minimum=0)
+SEARCH_INDEX_DELTA_MAX_CHUNKS = env_int("SEARCH_INDEX_DELTA_MAX_CHUNKS", 5_000, minimum=1)
+
+# --- Query embedding in web processes (issue 7, perf findings 3 and 4; search.embedding).
+# SEARCH_EMBEDDER_THREADS: OpenMP threads of the model per process. 1 by default: gunicorn
+# runs 2 x cores + 1 sync workers plus the task worker, and OpenMP's default (one thread
+# per core in each) oversubscribes the cores as soon as two requests embed at once; the
+# processes are the parallelism. 0 leaves OpenMP's default (for a process alone on the
+# machine, such as `rebuild_search_index`). SEARCH_EMBEDDING_CACHE names the cache (in
+# CACHES) that keeps vectors of long query texts for every worker ("" turns it off).
+SEARCH_EMBEDDER_THREADS = env_int("SEARCH_EMBEDDER_THREADS", 1, minimum=0)
+SEARCH_EMBEDDING_CACHE = env_str("SEARCH_EMBEDDING_CACHE", "default")
+if SEARCH_EMBEDDING_CACHE and SEARCH_EMBEDDING_CACHE not in CACHES:
+    raise ImproperlyConfigured(
+        f"SEARCH_EMBEDDING_CACHE={SEARCH_EMBEDDING_CACHE!r} is not a cache in CACHES."
+    )

@@ -104,6 +104,8 @@ def _inprocess(
     if query is not None and mode != "bm25" and len(index.chunk_text):
         _expand_in_process(index, parts, query)
     valid = prefilter_mask(index.kind_array, index.doc_object_id, kinds, within)
+    if not index.exact:
+        valid &= index.doc_alive  # superseded rows and removed documents (``ranking._refresh``)
     if exclude_row is not None:
         valid[exclude_row] = False
     lexical = _top(parts.bm25, valid & (parts.bm25 > 0), DEPTH)
@@ -183,7 +185,9 @@ def _expand_in_process(index, parts, query: str) -> None:
     public = _public(
         index.kind_array[rows], index.doc_object_id[rows], index.doc_community[rows], index.version
     )
-    chosen = index.matrix[top[public][:FEEDBACK_CHUNKS]]
+    if not index.exact:  # a removed chunk's words never steer a query
+        public &= index.chunk_alive[top]
+    chosen = index.vectors(top[public][:FEEDBACK_CHUNKS])
     vector = _feedback_vector(query, chosen)
     if vector is None:
         return
@@ -196,7 +200,7 @@ def _expand_in_process(index, parts, query: str) -> None:
     scale = 1.0 / float(np.linalg.norm(unnormalised))
     rescored = np.argpartition(-pool, RESCORE - 1)[:RESCORE]
     chunk_dense = np.where(pool > -1, pool * scale, -1.0).astype(np.float32)
-    chunk_dense[rescored] = np.where(pool[rescored] > -1, index.matrix[rescored] @ vector, -1.0)
+    chunk_dense[rescored] = np.where(pool[rescored] > -1, index.vectors(rescored) @ vector, -1.0)
     parts.chunk_dense = chunk_dense
     parts.dense = ranking.per_document_max(index, chunk_dense, -1.0)
 

@@ -266,14 +266,22 @@ def bump_index_version() -> None:
         SearchIndexState.objects.update_or_create(pk=1, defaults={"version": 1, "token": token})
 
 
-def _store(drafts: list[DocumentDraft], embedder: Embedder) -> None:
+def _embed(drafts: list[DocumentDraft], embedder: Embedder) -> tuple[list, list]:
+    """(each draft's chunks, the vectors of all of them in order)."""
     texts: list[str] = []
     layout: list[list[tuple[str, bool]]] = []
     for draft in drafts:
         chunks = draft.chunks()
         layout.append(chunks)
         texts.extend(text for text, _ in chunks)
-    vectors = embedder.embed_passages(texts)
+    return layout, list(embedder.embed_passages(texts)) if texts else []
+
+
+def _store(drafts: list[DocumentDraft], embedder: Embedder) -> None:
+    _write(drafts, *_embed(drafts, embedder))
+
+
+def _write(drafts: list[DocumentDraft], layout: list, vectors: list) -> None:
     row = 0
     new_chunks = []
     for draft, chunks in zip(drafts, layout, strict=True):
@@ -304,21 +312,74 @@ def _store(drafts: list[DocumentDraft], embedder: Embedder) -> None:
     SearchChunk.objects.bulk_create(new_chunks)
 
 
-@transaction.atomic
 def index_object(obj, *, embedder: Embedder | None = None) -> SearchDocument | None:
     """(Re)index one item; returns its document, or None for a kind that is not indexed.
 
     Held and hidden content (see ``moderation``) is taken out of the index instead: search
     must never show what moderation keeps from everyone."""
-    if getattr(obj, "moderation_state", ModerationState.VISIBLE) != ModerationState.VISIBLE:
-        remove_object(obj)
+    entry = _builders().get(type(obj))
+    if entry is None:
         return None
-    draft = build_draft(obj)
-    if draft is None:
-        return None
-    _store([draft], embedder or get_embedder())
-    bump_index_version()
-    return SearchDocument.objects.get(kind=draft.kind, object_id=draft.object_id)
+    index_objects([obj], embedder=embedder)
+    return SearchDocument.objects.filter(kind=entry[0], object_id=obj.pk).first()
+
+
+def _still_visible(obj) -> bool:
+    """Whether the item's row still exists and is visible, read under the write lock: a
+    hide or delete committed while the item was being embedded wins."""
+    rows = type(obj)._base_manager.filter(pk=obj.pk)
+    if not hasattr(obj, "moderation_state"):
+        return rows.exists()
+    state = rows.values_list("moderation_state", flat=True).first()
+    return state == ModerationState.VISIBLE
+
+
+def index_objects(objects: Iterable, *, embedder: Embedder | None = None) -> None:
+    """(Re)index these items together: one write transaction and one version bump.
+
+    The model runs *before* the transaction: with SQLite the transaction takes the
+    database's one write lock, which every other writer (posting, sessions) would wait for
+    while the model runs ("database is locked" once the wait exceeds the busy timeout).
+    Under the lock each item's row is checked again and its draft built again from the rows
+    as committed now; a draft that changed meanwhile is embedded there (rare). So what is
+    stored is still the content as committed when the lock was taken, as before."""
+    embedder = embedder or get_embedder()
+    items = []
+    for obj in objects:
+        if type(obj) not in _builders():
+            continue
+        if getattr(obj, "moderation_state", ModerationState.VISIBLE) != ModerationState.VISIBLE:
+            remove_object(obj)
+        else:
+            items.append(obj)
+    if not items:
+        return
+    drafts = [build_draft(obj) for obj in items]
+    layout, vectors = _embed(drafts, embedder)
+    with transaction.atomic():
+        same: list[tuple[DocumentDraft, list, list]] = []
+        changed: list[DocumentDraft] = []
+        at = 0
+        for obj, draft, chunks in zip(items, drafts, layout, strict=True):
+            part, at = vectors[at : at + len(chunks)], at + len(chunks)
+            if obj.pk is not None and not _still_visible(obj):
+                remove_object(obj)
+                continue
+            now = build_draft(obj)
+            if now == draft:
+                same.append((draft, chunks, part))
+            else:
+                changed.append(now)
+        if same:
+            _write(
+                [draft for draft, _, _ in same],
+                [chunks for _, chunks, _ in same],
+                [vector for _, _, part in same for vector in part],
+            )
+        if changed:
+            _store(changed, embedder)  # changed while it was embedded: embed it again
+        if same or changed:
+            bump_index_version()
 
 
 @transaction.atomic
@@ -346,10 +407,10 @@ def withhold_linked_text(instrument_ids: Iterable[int]) -> None:
 
 
 def index_instruments(instrument_ids: Iterable[int]) -> None:
+    """Re-index these instruments in one write (one version bump for all of them)."""
     from instruments.models import Instrument
 
-    for instrument in Instrument.objects.filter(pk__in=set(instrument_ids)):
-        index_object(instrument)
+    index_objects(list(Instrument.objects.filter(pk__in=set(instrument_ids))))
 
 
 @dataclass

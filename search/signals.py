@@ -41,8 +41,9 @@ def _skip(kwargs) -> bool:
     return services.indexing_is_paused() or kwargs.get("raw", False)
 
 
-def _queue_item(model, pk: int) -> None:
-    enqueue("search.tasks.index_item", model._meta.label_lower, pk, group="search")
+def _queue_item(model, pk: int, instrument_ids: set[int] = frozenset()) -> None:
+    args = (sorted(instrument_ids),) if instrument_ids else ()
+    enqueue("search.tasks.index_item", model._meta.label_lower, pk, *args, group="search")
 
 
 def _queue_instruments(ids: set[int]) -> None:
@@ -63,11 +64,13 @@ def _index(sender, instance, created=False, **kwargs) -> None:
         if not created:  # a new held item never lent its words to anything
             _refresh_linked(instance, withhold=True)
         return
-    _queue_item(type(instance), instance.pk)
     if isinstance(instance, Community):
+        _queue_item(Community, instance.pk)
         _community_saved(instance, created)
     else:
-        _refresh_linked(instance, withhold=False)
+        # The item and the instruments quoting it in one task: one index write per save.
+        _queue_item(type(instance), instance.pk, _linked_instrument_ids(instance))
+        _refresh_linked(instance, withhold=False, instruments=False)
 
 
 def _community_saved(community, created: bool) -> None:
@@ -120,12 +123,13 @@ def _linked_instrument_ids(instance) -> set[int]:
     return set()
 
 
-def _refresh_linked(instance, *, withhold: bool) -> None:
+def _refresh_linked(instance, *, withhold: bool, instruments: bool = True) -> None:
     """Queue the refresh of the documents that quote ``instance``; with ``withhold``, first
-    take its words out of them inline (see the module docstring)."""
+    take its words out of them inline (see the module docstring). ``instruments=False``:
+    the caller queued the linked instruments with the item itself."""
     from questions.models import Answer, Question
 
-    ids = _linked_instrument_ids(instance)
+    ids = _linked_instrument_ids(instance) if instruments else set()
     if ids:
         if withhold:
             services.withhold_linked_text(ids)

@@ -16,17 +16,28 @@ from django.apps import apps
 from search import services
 
 
-def index_item(model_label: str, pk: int) -> None:
-    """(Re)index one item, ``model_label`` as in ``"instruments.instrument"``.
+def index_item(model_label: str, pk: int, instrument_ids: Iterable[int] = ()) -> None:
+    """(Re)index one item, ``model_label`` as in ``"instruments.instrument"``, and with it
+    the instruments whose documents quote it (``instrument_ids``): one write and one index
+    version bump for a post, where two tasks made every web worker notice two changes.
 
     The item is read through ``all_objects`` when the model has it, so that an item hidden
     since it was queued is found and taken *out* of the index (``index_object`` removes
     what is not visible) instead of being silently left in it."""
+    from instruments.models import Instrument
+
     model = apps.get_model(model_label)
     manager = getattr(model, "all_objects", model._default_manager)
     obj = manager.filter(pk=pk).first()
-    if obj is not None:
-        services.index_object(obj)
+    objects = [obj] if obj is not None else []
+    if instrument_ids:
+        objects += [
+            instrument
+            for instrument in Instrument.objects.filter(pk__in=set(instrument_ids))
+            if not (model is Instrument and instrument.pk == pk)
+        ]
+    if objects:
+        services.index_objects(objects)
 
 
 def refresh_instruments(ids: Iterable[int]) -> None:
