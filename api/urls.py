@@ -21,6 +21,7 @@ urlpatterns = [
     )
     for p in _patterns
 ]
-urlpatterns.append(re_path(r"^.*$", not_found, name="not_found"))
+# [\s\S], not ".": a path may hold a newline (%0A), and it must still get the API's 404.
+urlpatterns.append(re_path(r"^[\s\S]*$", not_found, name="not_found"))
 
 app_name = _namespace

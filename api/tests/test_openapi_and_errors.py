@@ -58,6 +58,7 @@ def test_the_docs_use_ninjas_bundled_assets_not_a_cdn(client):
 def test_unknown_paths_under_the_api_are_json_404(client):
     assert_error(client.get("/api/v1/nope"), 404, "not_found")
     assert_error(client.get("/api/v1/experiences/abc"), 404, "not_found")
+    assert_error(client.get("/api/v1/experiences/%C3%BD%0A%F1"), 404, "not_found")
 
 
 def test_wrong_method_is_405_with_allow(client):
