@@ -29,6 +29,7 @@ ANONYMOUS = AnonymousUser()
 
 @pytest.fixture
 def delta(settings, monkeypatch):
+    settings.SEARCH_BACKEND = "inprocess"  # on PostgreSQL too: the delta is the in-process index's
     settings.SEARCH_INDEX_DELTA_MIN_CHUNKS = 0
     settings.SEARCH_INDEX_DELTA_MAX_CHUNKS = 10_000
     rebuilds: list[int] = []
