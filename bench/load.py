@@ -634,6 +634,11 @@ def build_child(args) -> None:  # noqa: PLR0915 - one linear script
     started = time.perf_counter()
     build_index(corpus, vocab, rng)
     step("index rows", started)
+    from jobs.maintenance import refresh_planner_statistics
+
+    started = time.perf_counter()
+    refresh_planner_statistics()  # as the daily task would have done on a real site
+    step("planner statistics", started)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
