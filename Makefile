@@ -22,6 +22,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo
+	$(PY) manage.py search_index_snapshot
 	@$(PY) manage.py qcluster & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \

@@ -35,6 +35,8 @@ from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
+from search import snapshot as search_snapshot
+
 FORMAT = "samenspel-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -588,6 +590,7 @@ def backup_restore(*, checked: CheckedBackup, progress: Progress = _quiet) -> No
             _restore_sqlite(checked.database_file)
         else:
             _restore_postgresql(checked.database_file)
+        search_snapshot.discard()  # the search index files of the database just replaced
         media_root = Path(settings.MEDIA_ROOT)
         progress(
             f"Restoring {checked.media_files} uploaded files "

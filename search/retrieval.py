@@ -248,16 +248,17 @@ def _postgres(
     version = ranking.current_version()
     lexical_hits = []
     if query is not None and mode in ("bm25", "hybrid"):
-        lexical_hits = postgres.lexical_chunks(query, limit=DEPTH)
+        lexical_hits = postgres.lexical_chunks(query, limit=DEPTH, kinds=kinds)
     dense_hits = []
     if mode in ("dense", "hybrid"):
         if vector is None and query is not None:
-            dense_hits = postgres.dense_chunks(ranking.query_vector(query), limit=DEPTH)
+            vector = ranking.query_vector(query)
+            dense_hits = postgres.dense_chunks(vector, limit=DEPTH, kinds=kinds)
             moved = _expand_postgres(dense_hits[:FEEDBACK_POOL], query, version)
             if moved is not None:
-                dense_hits = postgres.dense_chunks(moved, limit=DEPTH)
+                dense_hits = postgres.dense_chunks(moved, limit=DEPTH, kinds=kinds)
         elif vector is not None:
-            dense_hits = postgres.dense_chunks(vector, limit=DEPTH)
+            dense_hits = postgres.dense_chunks(vector, limit=DEPTH, kinds=kinds)
     linked = dict(
         SearchChunk.objects.filter(pk__in=[hit[1] for hit in lexical_hits]).values_list(
             "pk", "is_linked"
@@ -308,10 +309,13 @@ def _postgres(
 # ---------------------------------------------------------------- entry points
 
 
-def for_query(query: str, *, mode: str) -> Candidates:
+def for_query(query: str, *, mode: str, kinds: Iterable[str] | None = None) -> Candidates:
+    """Candidates for a query; ``kinds`` limits them before the top ``DEPTH`` is cut (and,
+    in PostgreSQL, before anything is ranked), so asking for communities alone finds the
+    best communities, not the communities among the best items of every kind."""
     if use_postgres():
-        return _postgres(query, None, mode, None, None)
-    return _inprocess(query, None, mode, None, None)
+        return _postgres(query, None, mode, kinds, None)
+    return _inprocess(query, None, mode, kinds, None)
 
 
 def for_document(document_pk: int) -> Candidates:

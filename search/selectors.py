@@ -276,7 +276,7 @@ def similar_to_text(
     if not text:
         return []
     skip = {(kind, str(key)) for kind, key in exclude}
-    candidates = retrieval.for_query(_query_text(text), mode="hybrid")
+    candidates = retrieval.for_query(_query_text(text), mode="hybrid", kinds=kinds)
     among = retrieval.prefilter_mask(candidates.kind, candidates.object_id, kinds, None)
     among &= np.array(
         [

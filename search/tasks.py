@@ -53,3 +53,21 @@ def rebuild_index() -> dict:
         "chunks": report.chunks,
         "seconds": round(report.seconds, 1),
     }
+
+
+def write_index_snapshot(after_chunk_id: int = 0) -> str:
+    """Build the main in-process index once and share it with every process
+    (``search.snapshot``), unless a snapshot with chunks past ``after_chunk_id`` (the
+    largest chunk id the requesting process knew) was written meanwhile."""
+    from django.core.cache import cache
+
+    from search import ranking, snapshot
+
+    try:
+        with snapshot.build_lock():
+            record = snapshot.current()
+            if record is not None and record["max_chunk_id"] > after_chunk_id:
+                return f"snapshot {record['name']} is newer: nothing to do"
+            return f"snapshot {snapshot.save(ranking.build_main())} written"
+    finally:
+        cache.delete(ranking.REBUILD_FLAG)

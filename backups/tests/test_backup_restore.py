@@ -127,6 +127,11 @@ def test_round_trip_restores_every_table_and_file(tmp_path, database_url):
     assert json.loads(mutated.read_text()) != json.loads(before.read_text())
     assert _media_bytes(media) != files_before
 
+    # On SQLite, search index files of the database the restore replaces (search.snapshot).
+    _manage(env, "search_index_snapshot", "--force")
+    snapshots = var / "search-index"
+    assert bool(list(snapshots.glob("*/CURRENT"))) == database_url.startswith("sqlite")
+
     refused = _manage(env, "restore", str(archives[0]), check=False)
     assert refused.returncode != 0
     assert "--yes" in refused.stderr
@@ -143,6 +148,7 @@ def test_round_trip_restores_every_table_and_file(tmp_path, database_url):
     assert any(len(rows) > 0 for rows in tables_before.values())
     assert _media_bytes(media) == files_before
     assert not list(var.glob(".samenspel-*"))
+    assert not list(snapshots.glob("*/CURRENT"))  # discarded with the database
 
 
 # --- Refusals -------------------------------------------------------------------------

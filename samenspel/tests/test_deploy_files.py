@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 import yaml
 from django.conf import settings
+from django.core.management import get_commands
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 DEPLOY = BASE_DIR / "deploy"
@@ -185,6 +186,13 @@ def test_systemd_units_start_commands_that_exist(name):
         assert command[1:] == [f"{SERVER_ROOT}/manage.py", "qcluster"]
     else:
         assert command[1:] == ["-c", f"{SERVER_ROOT}/deploy/gunicorn.conf.py"]
+        (pre,) = unit["ExecStartPre"]  # the shared search index, before any worker starts
+        pre = pre.split()
+        assert _local(pre[0]).exists() and pre[1:] == [
+            f"{SERVER_ROOT}/manage.py",
+            "search_index_snapshot",
+        ]
+        assert "search_index_snapshot" in get_commands()
 
 
 @pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd-analyze is not installed")

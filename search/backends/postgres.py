@@ -50,7 +50,7 @@ RANK_NORMALISATION = 1 | 32
 # column search_vector, so the GIN index serves the match and no chunk text is parsed.
 # Every matching chunk is ranked (the top `limit` by a top-N heap sort): the cost grows with
 # the number of matches, ~7 us per chunk.
-LEXICAL_SQL = r"""
+_LEXICAL = r"""
 WITH lexemes AS (
     SELECT unnest(tsvector_to_array(to_tsvector('dutch', %s))) AS lexeme
 ), variants AS (
@@ -65,11 +65,11 @@ WITH lexemes AS (
 SELECT document_id, id,
        ts_rank(search_vector, (SELECT tsquery FROM query), 33) AS score
 FROM search_searchchunk
-WHERE search_vector @@ (SELECT tsquery FROM query)
+WHERE search_vector @@ (SELECT tsquery FROM query){kinds}
 ORDER BY score DESC, id
 LIMIT %s
 """
-assert f", {RANK_NORMALISATION}) AS score" in LEXICAL_SQL
+assert f", {RANK_NORMALISATION}) AS score" in _LEXICAL
 
 # One statement: the settings row, then (LATERAL, so after it) the HNSW scan. The scan reads
 # the settings when it fetches its first row, and the WHERE on `settings` is a one-time
@@ -82,7 +82,7 @@ assert f", {RANK_NORMALISATION}) AS score" in LEXICAL_SQL
 # set_config(..., true) is SET LOCAL: in autocommit (a request) the statement is its own
 # transaction and the settings end with it; inside a transaction they last until its end,
 # which only matters to HNSW scans, and every one of them is this query, setting its own.
-DENSE_SQL = """
+_DENSE = """
 SELECT found.document_id, found.id, found.distance
 FROM (
     SELECT set_config('hnsw.ef_search', %s, true) AS ef_search,
@@ -93,12 +93,26 @@ FROM (
 CROSS JOIN LATERAL (
     SELECT document_id, id, embedding <=> %s::vector AS distance
     FROM search_searchchunk
-    WHERE settings.ef_search IS NOT NULL
+    WHERE settings.ef_search IS NOT NULL{kinds}
     ORDER BY distance
     LIMIT %s
 ) AS found
 ORDER BY found.distance
 """
+
+
+# Only chunks of documents of these kinds (a text[] parameter), before they are ranked: the
+# rank is the cost of a long OR query (~7 us per matching chunk), and a page that wants
+# communities should not rank the 265k chunks of every kind at 100k items to keep a few.
+# The dense scan filters as it goes (iterative scans, pgvector >= 0.8).
+KINDS_FILTER = """
+  AND document_id IN (SELECT id FROM search_searchdocument WHERE kind = ANY(%s))"""
+
+
+LEXICAL_SQL = _LEXICAL.replace("{kinds}", "")
+LEXICAL_SQL_OF_KINDS = _LEXICAL.replace("{kinds}", KINDS_FILTER)
+DENSE_SQL = _DENSE.replace("{kinds}", "")
+DENSE_SQL_OF_KINDS = _DENSE.replace("{kinds}", KINDS_FILTER)
 
 
 def query_words(query: str) -> str:
@@ -109,28 +123,41 @@ def query_words(query: str) -> str:
     return " ".join(words[:MAX_QUERY_WORDS])
 
 
-def lexical_chunks(query: str, *, limit: int) -> list[tuple[int, int, float]]:
+def lexical_chunks(
+    query: str, *, limit: int, kinds: Iterable[str] | None = None
+) -> list[tuple[int, int, float]]:
     """(document_id, chunk_id, score) best first: chunks whose Dutch text-search vector
     shares at least one stemmed word with the query (OR semantics, so long situation queries
     still match; see LEXICAL_SQL), ranked by ``ts_rank`` with normalisation 1|32 (see
-    RANK_NORMALISATION). Dutch stop words alone match nothing. One statement."""
+    RANK_NORMALISATION), of documents of ``kinds`` only when given. Dutch stop words alone
+    match nothing. One statement."""
     words = query_words(query)
     if not words or limit <= 0:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(LEXICAL_SQL, [words, limit])
+        if kinds:
+            cursor.execute(LEXICAL_SQL_OF_KINDS, [words, sorted(set(kinds)), limit])
+        else:
+            cursor.execute(LEXICAL_SQL, [words, limit])
         return [(document_id, chunk_id, float(score)) for document_id, chunk_id, score in cursor]
 
 
-def dense_chunks(vector: np.ndarray, *, limit: int) -> list[tuple[int, int, float]]:
+def dense_chunks(
+    vector: np.ndarray, *, limit: int, kinds: Iterable[str] | None = None
+) -> list[tuple[int, int, float]]:
     """(document_id, chunk_id, cosine similarity) best first, through the HNSW index, with
-    the candidate list raised to ``limit``. One statement (DENSE_SQL), also in a transaction."""
+    the candidate list raised to ``limit``, of documents of ``kinds`` only when given. One
+    statement (DENSE_SQL), also in a transaction."""
     vector = np.asarray(vector, dtype=np.float32).reshape(-1)
     if limit <= 0 or not np.any(vector):
         return []  # the cosine distance to a zero vector is undefined
     ef_search = str(min(max(limit, MIN_EF_SEARCH), MAX_EF_SEARCH))
+    vector_text = to_vector_text(vector)
     with connection.cursor() as cursor:
-        cursor.execute(DENSE_SQL, [ef_search, to_vector_text(vector), limit])
+        if kinds:
+            cursor.execute(DENSE_SQL_OF_KINDS, [ef_search, vector_text, sorted(set(kinds)), limit])
+        else:
+            cursor.execute(DENSE_SQL, [ef_search, vector_text, limit])
         return [
             (document_id, chunk_id, 1.0 - float(distance))
             for document_id, chunk_id, distance in cursor.fetchall()

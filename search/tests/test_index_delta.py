@@ -33,7 +33,7 @@ def delta(settings, monkeypatch):
     settings.SEARCH_INDEX_DELTA_MIN_CHUNKS = 0
     settings.SEARCH_INDEX_DELTA_MAX_CHUNKS = 10_000
     rebuilds: list[int] = []
-    monkeypatch.setattr(ranking, "_start_rebuild", lambda: rebuilds.append(1))
+    monkeypatch.setattr(ranking, "_start_rebuild", lambda index: rebuilds.append(1))
     monkeypatch.setattr(ranking, "_cache", {})
     return rebuilds
 

@@ -122,6 +122,25 @@ def test_the_lexical_query_uses_the_gin_index():
 
 
 @postgres_only
+def test_asked_for_kinds_only_their_chunks_are_ranked():
+    community = SearchDocument.objects.create(kind="community", object_id=1, key="w", title="W")
+    theirs = _chunk("De gemeenschap in de wijk.", document=community)
+    for n in range(3):
+        _chunk(f"De gemeenschap en de wijk, deel {n}.")
+    vector = get_embedder().embed_query("gemeenschap wijk")
+
+    lexical = postgres.lexical_chunks("gemeenschap wijk", limit=10, kinds=["community"])
+    dense = postgres.dense_chunks(vector, limit=10, kinds=["community"])
+    assert [hit[1] for hit in lexical] == [theirs.pk] == [hit[1] for hit in dense]
+    assert len(postgres.lexical_chunks("gemeenschap wijk", limit=10)) == 4
+
+    words = postgres.query_words("gemeenschap wijk")
+    plan = _plan(postgres.LEXICAL_SQL_OF_KINDS, [words, ["community"], 10])
+    # The planner picks the GIN index or the few documents of a kind; no text is parsed.
+    assert "search_vector @@" in plan and "to_tsvector('dutch'::regconfig, text)" not in plan
+
+
+@postgres_only
 def test_dutch_stemming_finds_the_singular_for_the_plural():
     wanted = _chunk("Een energiecoöperatie bouwt aan de gemeenschap in de wijk.")
     _chunk("Zonnepanelen op het dak van de school.")
