@@ -49,7 +49,17 @@ RANK_NORMALISATION = 1 | 32
 # materialised CTE read through a scalar subquery); the match and the rank read the stored
 # column search_vector, so the GIN index serves the match and no chunk text is parsed.
 # Every matching chunk is ranked (the top `limit` by a top-N heap sort): the cost grows with
-# the number of matches, ~7 us per chunk.
+# the number of matches, ~7 us per chunk. In a large library one common word makes that
+# most of the table (at 100k items "community" is in a third of all chunks: ~0.8 s a query,
+# bench/load.py). So there, the words are taken rarest first, as long as the chunks they
+# match together stay within LEXICAL_MATCH_BUDGET of the table (by the planner's statistics
+# of the column, pg_stats.most_common_elems, which ANALYZE keeps: jobs.maintenance). Words
+# not among the common ones are rare and always kept, and so is the rarest common one when
+# nothing else fits. The words left out are the ones BM25 would weigh least, and
+# the dense half of hybrid search still reads the whole query. Below
+# LEXICAL_BUDGET_MIN_CHUNKS chunks every word counts, as before.
+LEXICAL_MATCH_BUDGET = 0.03
+LEXICAL_BUDGET_MIN_CHUNKS = 20_000
 _LEXICAL = r"""
 WITH lexemes AS (
     SELECT unnest(tsvector_to_array(to_tsvector('dutch', %s))) AS lexeme
@@ -58,9 +68,27 @@ WITH lexemes AS (
     UNION SELECT regexp_replace(lexeme, '([b-df-hj-np-tv-z])\1$', '\1') FROM lexemes
     UNION SELECT lexeme || right(lexeme, 1) FROM lexemes
         WHERE lexeme ~ '[aeiouy][b-df-hj-np-tv-z]$'
+), shares AS (
+    SELECT common.lexeme, common.share
+    FROM pg_stats AS stats,
+         unnest(stats.most_common_elems::text::text[], stats.most_common_elem_freqs)
+             AS common(lexeme, share)
+    WHERE stats.schemaname = current_schema() AND stats.tablename = 'search_searchchunk'
+      AND stats.attname = 'search_vector'
+), ranked AS (
+    SELECT variants.lexeme, shares.share,
+           sum(coalesce(shares.share, 0)) OVER (
+               ORDER BY shares.share NULLS FIRST, variants.lexeme
+           ) AS matched,
+           row_number() OVER (
+               PARTITION BY shares.share IS NULL ORDER BY shares.share, variants.lexeme
+           ) AS place
+    FROM variants LEFT JOIN shares USING (lexeme)
 ), query AS MATERIALIZED (
     SELECT to_tsquery('simple', string_agg(lexeme, ' | ' ORDER BY lexeme)) AS tsquery
-    FROM variants
+    FROM ranked
+    WHERE share IS NULL OR place = 1 OR matched <= {budget}
+       OR (SELECT reltuples FROM pg_class WHERE oid = 'search_searchchunk'::regclass) < {large}
 )
 SELECT document_id, id,
        ts_rank(search_vector, (SELECT tsquery FROM query), 33) AS score
@@ -109,8 +137,16 @@ KINDS_FILTER = """
   AND document_id IN (SELECT id FROM search_searchdocument WHERE kind = ANY(%s))"""
 
 
-LEXICAL_SQL = _LEXICAL.replace("{kinds}", "")
-LEXICAL_SQL_OF_KINDS = _LEXICAL.replace("{kinds}", KINDS_FILTER)
+def lexical_sql(*, of_kinds: bool, budget: float, large: int) -> str:
+    """The lexical statement with its constants (tests try other budgets and sizes)."""
+    sql = _LEXICAL.replace("{budget}", repr(float(budget))).replace("{large}", str(int(large)))
+    return sql.replace("{kinds}", KINDS_FILTER if of_kinds else "")
+
+
+LEXICAL_SQL, LEXICAL_SQL_OF_KINDS = (
+    lexical_sql(of_kinds=of_kinds, budget=LEXICAL_MATCH_BUDGET, large=LEXICAL_BUDGET_MIN_CHUNKS)
+    for of_kinds in (False, True)
+)
 DENSE_SQL = _DENSE.replace("{kinds}", "")
 DENSE_SQL_OF_KINDS = _DENSE.replace("{kinds}", KINDS_FILTER)
 

@@ -140,6 +140,31 @@ def test_asked_for_kinds_only_their_chunks_are_ranked():
     assert "search_vector @@" in plan and "to_tsvector('dutch'::regconfig, text)" not in plan
 
 
+def _tsquery(sql: str, words: str) -> str:
+    """The tsquery a lexical statement builds for ``words`` (its CTEs, then the query)."""
+    head = sql.split("SELECT document_id, id,")[0]
+    return _fetch(head + "SELECT tsquery::text FROM query", [words])[0][0]  # noqa: S608
+
+
+@postgres_only
+def test_in_a_large_library_the_common_words_are_left_out_rarest_first():
+    for n in range(30):
+        _chunk(f"De gemeenschap werkt samen, deel {n}." + (" Dementie thuis." if n < 2 else ""))
+    _fetch("ANALYZE search_searchchunk")  # the word shares come from the planner statistics
+    large = postgres.lexical_sql(of_kinds=False, budget=0.2, large=0)
+
+    rare = _tsquery(large, "gemeenschap dementie").split(" | ")
+    assert "'dementie'" in rare and "'gemeenschap'" not in rare
+    common = _tsquery(large, "gemeenschap samen").split(" | ")
+    assert ("'gemeenschap'" in common) != ("'sam'" in common)  # only the rarer of the two
+    assert postgres.lexical_chunks("gemeenschap dementie", limit=50)  # small: every word
+    every = _tsquery(postgres.LEXICAL_SQL, "gemeenschap dementie")
+    assert "'gemeenschap'" in every and "'dementie'" in every
+    with connection.cursor() as cursor:
+        cursor.execute(large, ["gemeenschap dementie", 50])
+        assert len(cursor.fetchall()) == 2  # only the chunks with the rare word
+
+
 @postgres_only
 def test_dutch_stemming_finds_the_singular_for_the_plural():
     wanted = _chunk("Een energiecoöperatie bouwt aan de gemeenschap in de wijk.")
