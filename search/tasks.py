@@ -68,6 +68,10 @@ def write_index_snapshot(after_chunk_id: int = 0) -> str:
             record = snapshot.current()
             if record is not None and record["max_chunk_id"] > after_chunk_id:
                 return f"snapshot {record['name']} is newer: nothing to do"
-            return f"snapshot {snapshot.save(ranking.build_main())} written"
+            name = snapshot.save(ranking.build_main())
+        # A new version makes every process look for the snapshot now, not at the next
+        # write: after a bulk change its new rows are searchable only through it.
+        services.bump_index_version()
+        return f"snapshot {name} written"
     finally:
         cache.delete(ranking.REBUILD_FLAG)
