@@ -252,8 +252,8 @@ def _postgres(
     dense_hits = []
     if mode in ("dense", "hybrid"):
         if vector is None and query is not None:
-            vector = ranking.query_vector(query)
-            dense_hits = postgres.dense_chunks(vector, limit=DEPTH, kinds=kinds)
+            query_vector = ranking.query_vector(query)
+            dense_hits = postgres.dense_chunks(query_vector, limit=DEPTH, kinds=kinds)
             moved = _expand_postgres(dense_hits[:FEEDBACK_POOL], query, version)
             if moved is not None:
                 dense_hits = postgres.dense_chunks(moved, limit=DEPTH, kinds=kinds)

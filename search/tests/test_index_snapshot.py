@@ -72,7 +72,7 @@ def test_the_first_process_shares_its_build_and_the_next_reads_it(shared, settin
 
     assert record is not None and built.snapshot == record["name"]
     assert record["max_chunk_id"] == built.main_max_chunk_id
-    assert (shared / next(shared.iterdir()).name / "CURRENT").exists()
+    assert snapshot.folder().parent == shared and (snapshot.folder() / "CURRENT").exists()
 
     _another_process(monkeypatch, may_build=False)
     read = ranking.get_index()
