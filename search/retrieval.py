@@ -27,6 +27,10 @@ from search.models import SearchChunk, SearchDocument
 from search.text import terms
 
 DEPTH = 500
+NEIGHBOUR_DEPTH = 64
+"""A document's neighbours are asked for at this depth first (``search.selectors.similar_to``
+keeps a handful of them): a PostgreSQL HNSW scan costs about its depth (~150 ms at ``DEPTH`` with
+265k chunks). Only when too few of them are visible is ``DEPTH`` asked for."""
 FEEDBACK_POOL = 20
 FEEDBACK_CHUNKS = 3
 RESCORE = 4 * DEPTH
@@ -95,6 +99,7 @@ def _inprocess(
     within,
     exclude_row: int | None = None,
     index: ranking.LoadedIndex | None = None,
+    depth: int = DEPTH,
 ) -> Candidates:
     index = index or ranking.get_index()
     if query is not None:
@@ -108,8 +113,8 @@ def _inprocess(
         valid &= index.doc_alive  # superseded rows and removed documents (``ranking._refresh``)
     if exclude_row is not None:
         valid[exclude_row] = False
-    lexical = _top(parts.bm25, valid & (parts.bm25 > 0), DEPTH)
-    dense = _top(parts.dense, valid & (parts.dense > -1), DEPTH)
+    lexical = _top(parts.bm25, valid & (parts.bm25 > 0), depth)
+    dense = _top(parts.dense, valid & (parts.dense > -1), depth)
     rows = np.union1d(lexical, dense).astype(np.int64)
     return _inprocess_rows(index, rows, parts)
 
@@ -242,6 +247,7 @@ def _postgres(
     kinds,
     within,
     exclude_document: int | None = None,
+    depth: int = DEPTH,
 ) -> Candidates:
     from search.backends import postgres
 
@@ -258,7 +264,7 @@ def _postgres(
             if moved is not None:
                 dense_hits = postgres.dense_chunks(moved, limit=DEPTH, kinds=kinds)
         elif vector is not None:
-            dense_hits = postgres.dense_chunks(vector, limit=DEPTH, kinds=kinds)
+            dense_hits = postgres.dense_chunks(vector, limit=depth, kinds=kinds)
     linked = dict(
         SearchChunk.objects.filter(pk__in=[hit[1] for hit in lexical_hits]).values_list(
             "pk", "is_linked"
@@ -353,17 +359,18 @@ def _document_vector_postgres(document_pk: int) -> np.ndarray | None:
 
 
 def near_document(
-    kind: str, key: str, *, kinds: Iterable[str] | None = None
+    kind: str, key: str, *, kinds: Iterable[str] | None = None, depth: int = DEPTH
 ) -> tuple[Candidates, Candidates] | None:
     """(the document itself, its nearest documents by meaning), or None when it is not
-    indexed or has no vector. The mean of its own (not linked) passages is the probe."""
+    indexed or has no vector. The mean of its own (not linked) passages is the probe;
+    ``depth`` is how many nearest passages (in-process: documents) are looked at."""
     if use_postgres():
         document = SearchDocument.objects.filter(kind=kind, key=str(key)).values_list("pk").first()
         vector = _document_vector_postgres(document[0]) if document else None
         if vector is None:
             return None
         return for_document(document[0]), _postgres(
-            None, vector, "dense", kinds, None, exclude_document=document[0]
+            None, vector, "dense", kinds, None, exclude_document=document[0], depth=depth
         )
     index = ranking.get_index()
     row = index.row_of(kind, str(key))
@@ -371,4 +378,6 @@ def near_document(
     if vector is None:
         return None
     itself = _inprocess_rows(index, np.array([row]), ranking.vector_components(index, vector))
-    return itself, _inprocess(None, vector, "dense", kinds, None, exclude_row=row, index=index)
+    return itself, _inprocess(
+        None, vector, "dense", kinds, None, exclude_row=row, index=index, depth=depth
+    )

@@ -247,14 +247,22 @@ def similar_to(
     *, user, kind: str, key: str, limit: int = 5, kinds: Iterable[str] | None = None
 ) -> list[SearchResult]:
     """Documents nearest in meaning to the document of ``kind``/``key`` (itself excluded),
-    among those ``user`` may see; empty when ``user`` may not see the document itself."""
-    found = retrieval.near_document(kind, key, kinds=kinds)
+    among those ``user`` may see; empty when ``user`` may not see the document itself.
+    The nearest ``retrieval.NEIGHBOUR_DEPTH`` are looked at first, all ``DEPTH`` only when
+    fewer than ``limit`` of those are visible to ``user``."""
+    found = retrieval.near_document(kind, key, kinds=kinds, depth=retrieval.NEIGHBOUR_DEPTH)
     if found is None:
         return []
     itself, candidates = found
     if not visible_mask(user, itself).all():
         return []
-    scores = np.where(visible_mask(user, candidates), candidates.dense, -np.inf)
+    visible = visible_mask(user, candidates)
+    if visible.sum() < limit and retrieval.NEIGHBOUR_DEPTH < retrieval.DEPTH:
+        deeper = retrieval.near_document(kind, key, kinds=kinds)
+        if deeper is not None:  # None only if the document went in between
+            candidates = deeper[1]
+            visible = visible_mask(user, candidates)
+    scores = np.where(visible, candidates.dense, -np.inf)
     results = _results(candidates, _ranked(scores)[:limit], scores)
     for result in results:
         result.reason = "meaning"

@@ -123,3 +123,26 @@ def test_paging_counts_only_visible_documents(world, outsider):
     page = search(user=outsider, query="Wij gebruikten het met en veel succes", limit=1, offset=1)
     assert page.total == everything.total
     assert [r.key for r in page] == [r.key for r in everything.results[1:2]]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "outsider", "member"])
+def test_neighbours_hidden_near_the_top_are_made_up_from_deeper(world, who, outsider, monkeypatch):
+    """``similar_to`` looks at the nearest few first; when hidden documents crowd them out,
+    it looks deeper, so a shallow first look never costs a viewer a visible neighbour."""
+    from search import retrieval
+
+    user = {"anonymous": ANONYMOUS, "outsider": outsider, "member": world["member"]}[who]
+
+    def neighbours(limit):
+        return [
+            (r.kind, r.key)
+            for r in similar_to(
+                user=user, kind="instrument", key=world["instrument"].slug, limit=limit
+            )
+        ]
+
+    monkeypatch.setattr(retrieval, "NEIGHBOUR_DEPTH", retrieval.DEPTH)
+    full = {limit: neighbours(limit) for limit in (1, 3, 100)}
+    monkeypatch.setattr(retrieval, "NEIGHBOUR_DEPTH", 1)
+    assert len(full[100]) >= 3
+    assert {limit: neighbours(limit) for limit in (1, 3, 100)} == full
