@@ -36,6 +36,7 @@ from django.db import DatabaseError
 from instruments.constants import Status
 
 VERSION_ID = 1
+PUBLIC = "public"
 DEFAULT_TIMEOUT = 3600
 
 
@@ -93,13 +94,13 @@ def shared_audience(user) -> str | None:
     from instruments.models import Instrument
 
     if user is None or not user.is_authenticated:
-        return "public"
+        return PUBLIC
     if user.is_staff:
         return "staff"
     owns_unpublished = (
         Instrument.objects.filter(owner=user).exclude(status=Status.PUBLISHED).exists()
     )
-    return None if owns_unpublished else "public"
+    return None if owns_unpublished else PUBLIC
 
 
 def catalogue_key(user) -> str | None:
@@ -120,6 +121,11 @@ def catalogue_key(user) -> str | None:
     if not token:  # the row was removed (a flushed test database): count live
         return None
     return f"instruments:{audience}:{token}"
+
+
+def audience_of(prefix: str) -> str:
+    """The audience (``shared_audience``) a ``catalogue_key`` prefix was made for."""
+    return prefix.split(":")[1]
 
 
 def key_for(prefix: str, name: str, *parts) -> str:

@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, QueryDict
 from django.utils.translation import gettext as _
 
-from instruments import counts
+from instruments import catalogue, counts
 from instruments.constants import PHASE_ORDER, PHASE_QUESTIONS, Kind, Phase
 from instruments.models import (
     Audience,
@@ -235,13 +235,36 @@ class _CachedResults:
             rows = list(self.queryset[window])
             cache.set(key, [row.pk for row in rows], counts.timeout())
             return rows
-        if not ids:
-            return []
-        # By primary key under the visibility rule alone: the filters were applied when the
-        # ids were stored, for this catalogue version (re-applying them reads every match).
-        visible = with_card_relations(Instrument.objects.visible_to(self.user))
-        by_pk = {row.pk: row for row in visible.filter(pk__in=ids).order_by()}
-        return [by_pk[pk] for pk in ids if pk in by_pk]
+        return _rows_in_order(self.user, ids)
+
+
+class _TableResults:
+    """The ordered results of the list for ``Paginator`` from the in-memory public
+    catalogue (``instruments.catalogue``): only the page's own instruments are read."""
+
+    def __init__(self, user, ids) -> None:
+        self.user = user
+        self.ids = ids
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, window: slice) -> list[Instrument]:
+        return _rows_in_order(self.user, [int(pk) for pk in self.ids[window]])
+
+
+def _rows_in_order(user, ids: list[int]) -> list[Instrument]:
+    """The instruments ``ids`` in that order, by primary key under the visibility rule
+    alone: the filters were applied when the ids were chosen, for this catalogue version
+    (re-applying them reads every match)."""
+    if not ids:
+        return []
+    visible = with_card_relations(Instrument.objects.visible_to(user))
+    by_pk = {row.pk: row for row in visible.filter(pk__in=ids).order_by()}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def instrument_list_page(
@@ -249,16 +272,23 @@ def instrument_list_page(
 ) -> tuple[Page, list[Facet]]:
     """One page of the filtered list and its facets.
 
-    For readers who share a catalogue (``counts.catalogue_key``) the total, the facet
-    counts and the page's ids are cached per catalogue version: a repeated page reads the
-    version, the cache and its own 20 instruments, whatever the size of the library.
-    Everyone else, and a first request, counts live (the same queries as before).
+    Readers of the public catalogue filtering by facets alone get all of it from the
+    catalogue held in memory per catalogue version (``instruments.catalogue``): the page
+    reads the version and its own 20 instruments, whatever the size of the library and
+    however new the combination of filters. Other readers who share a catalogue
+    (``counts.catalogue_key``: staff, or a text query) get the total, the facet counts
+    and the page's ids cached per catalogue version. Everyone else, and a first request,
+    counts live.
     """
     queryset = instrument_list(user=user, filters=filters)
     prefix = counts.catalogue_key(user)
     if prefix is None:
         page = Paginator(queryset, per_page).get_page(page_number)
         return page, instrument_facets(user=user, filters=filters)
+    if not filters.query and counts.audience_of(prefix) == counts.PUBLIC:
+        table = catalogue.public_table(prefix)
+        page = Paginator(_TableResults(user, table.ordered_ids(filters)), per_page)
+        return page.get_page(page_number), _build_facets(table.facet_counts(filters), filters)
     filter_key = asdict(filters)
     summary_key = counts.key_for(prefix, "list", filter_key)
     summary = cache.get(summary_key)

@@ -235,13 +235,13 @@ def recommendations_for_instrument(user, instrument: Instrument) -> InstrumentRe
 
     *Worked in similar contexts* — the rule: take the communities whose content the
     viewer may read that used this instrument (an experience or a journal entry linking
-    it); find the communities whose challenge is most similar to theirs
-    (``similar_to_text`` on those challenges, the using communities themselves left
-    out); when no readable community used it, the communities most similar to the
-    instrument itself (``similar_to``). Recommend the instruments those communities used
-    in experiences and journal entries the viewer may read, most communities first; this
-    instrument and those already listed as similar are left out. Members-only and
-    confidential communities count only for their members.
+    it); find the communities most similar in meaning to them together
+    (``similar_to_group``, the using communities themselves left out); when no
+    readable community used it, the communities most similar to the instrument itself
+    (``similar_to``). Recommend the instruments those communities used in experiences and
+    journal entries the viewer may read, most communities first; this instrument and
+    those already listed as similar are left out. Members-only and confidential
+    communities count only for their members.
     """
     similar = selectors.similar_to(
         user=user,
@@ -259,11 +259,11 @@ def recommendations_for_instrument(user, instrument: Instrument) -> InstrumentRe
         .order_by("-updated_at", "pk")[:SEED_COMMUNITIES]
     )
     if using:
-        text = "\n".join(f"{c.name}. {c.challenge}" for c in using)
-        seeds = selectors.similar_to_text(
+        seeds = selectors.similar_to_group(
             user=user,
-            text=text,
-            limit=SEED_COMMUNITIES + len(using),
+            kind=DocumentKind.COMMUNITY,
+            keys=[c.slug for c in using],
+            limit=SEED_COMMUNITIES,
             kinds=[DocumentKind.COMMUNITY],
         )
     else:

@@ -97,7 +97,7 @@ def _inprocess(
     mode: str,
     kinds,
     within,
-    exclude_row: int | None = None,
+    exclude_rows: np.ndarray | None = None,
     index: ranking.LoadedIndex | None = None,
     depth: int = DEPTH,
 ) -> Candidates:
@@ -111,8 +111,8 @@ def _inprocess(
     valid = prefilter_mask(index.kind_array, index.doc_object_id, kinds, within)
     if not index.exact:
         valid &= index.doc_alive  # superseded rows and removed documents (``ranking._refresh``)
-    if exclude_row is not None:
-        valid[exclude_row] = False
+    if exclude_rows is not None:
+        valid[exclude_rows] = False
     lexical = _top(parts.bm25, valid & (parts.bm25 > 0), depth)
     dense = _top(parts.dense, valid & (parts.dense > -1), depth)
     rows = np.union1d(lexical, dense).astype(np.int64)
@@ -246,7 +246,7 @@ def _postgres(
     mode: str,
     kinds,
     within,
-    exclude_document: int | None = None,
+    exclude_documents: Collection[int] = (),
     depth: int = DEPTH,
 ) -> Candidates:
     from search.backends import postgres
@@ -276,7 +276,7 @@ def _postgres(
     dense = _best_per_document(dense_hits)
     documents = list(
         SearchDocument.objects.filter(pk__in=set(lexical) | set(dense))
-        .exclude(pk=exclude_document)
+        .exclude(pk__in=exclude_documents)
         .order_by("pk")
         .values_list("pk", "kind", "object_id", "key", "title", "url", "community_id")
     )
@@ -324,12 +324,12 @@ def for_query(query: str, *, mode: str, kinds: Iterable[str] | None = None) -> C
     return _inprocess(query, None, mode, kinds, None)
 
 
-def for_document(document_pk: int) -> Candidates:
-    """One document as a candidate, to check its visibility."""
+def for_documents(document_pks: Collection[int]) -> Candidates:
+    """Documents as candidates, to check their visibility."""
     rows = list(
-        SearchDocument.objects.filter(pk=document_pk).values_list(
-            "kind", "object_id", "key", "title", "url", "community_id"
-        )
+        SearchDocument.objects.filter(pk__in=document_pks)
+        .order_by("pk")
+        .values_list("kind", "object_id", "key", "title", "url", "community_id")
     )
     return Candidates(
         kind=np.array([r[0] for r in rows], dtype=object),
@@ -345,39 +345,56 @@ def for_document(document_pk: int) -> Candidates:
     )
 
 
-def _document_vector_postgres(document_pk: int) -> np.ndarray | None:
-    own = list(
-        SearchChunk.objects.filter(document_id=document_pk, is_linked=False).values_list(
-            "embedding", flat=True
-        )
-    )
-    if not own:
+def _mean_direction(vectors: list[np.ndarray]) -> np.ndarray | None:
+    """The normalised mean of ``vectors`` (None without any, or when they cancel out)."""
+    if not vectors:
         return None
-    mean = np.vstack([from_bytes(vector) for vector in own]).mean(axis=0)
+    mean = np.vstack(vectors).mean(axis=0)
     norm = float(np.linalg.norm(mean))
     return mean / norm if norm else None
 
 
-def near_document(
-    kind: str, key: str, *, kinds: Iterable[str] | None = None, depth: int = DEPTH
+def _document_vectors_postgres(document_pks: list[int]) -> list[np.ndarray]:
+    """Each document's probe: the mean of its own (not linked) passages (one query)."""
+    own: dict[int, list[np.ndarray]] = {}
+    for document_id, vector in SearchChunk.objects.filter(
+        document_id__in=document_pks, is_linked=False
+    ).values_list("document_id", "embedding"):
+        own.setdefault(document_id, []).append(from_bytes(vector))
+    probes = (_mean_direction(own.get(pk, [])) for pk in document_pks)
+    return [probe for probe in probes if probe is not None]
+
+
+def near_documents(
+    kind: str, keys: Iterable[str], *, kinds: Iterable[str] | None = None, depth: int = DEPTH
 ) -> tuple[Candidates, Candidates] | None:
-    """(the document itself, its nearest documents by meaning), or None when it is not
-    indexed or has no vector. The mean of its own (not linked) passages is the probe;
-    ``depth`` is how many nearest passages (in-process: documents) are looked at."""
+    """(the documents themselves, the documents nearest in meaning to them together), or
+    None when none of them is indexed with a vector. Each document's probe is the mean of
+    its own (not linked) passages; several are averaged into one direction. ``depth`` is
+    how many nearest passages (in-process: documents) are looked at."""
+    keys = [str(key) for key in keys]
     if use_postgres():
-        document = SearchDocument.objects.filter(kind=kind, key=str(key)).values_list("pk").first()
-        vector = _document_vector_postgres(document[0]) if document else None
+        pks = list(
+            SearchDocument.objects.filter(kind=kind, key__in=keys)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        vector = _mean_direction(_document_vectors_postgres(pks))
         if vector is None:
             return None
-        return for_document(document[0]), _postgres(
-            None, vector, "dense", kinds, None, exclude_document=document[0], depth=depth
+        return for_documents(pks), _postgres(
+            None, vector, "dense", kinds, None, exclude_documents=pks, depth=depth
         )
     index = ranking.get_index()
-    row = index.row_of(kind, str(key))
-    vector = ranking.document_vector(index, row) if row is not None else None
+    rows = np.array(
+        sorted(row for row in (index.row_of(kind, key) for key in keys) if row is not None),
+        dtype=np.int64,
+    )
+    probes = (ranking.document_vector(index, int(row)) for row in rows)
+    vector = _mean_direction([probe for probe in probes if probe is not None])
     if vector is None:
         return None
-    itself = _inprocess_rows(index, np.array([row]), ranking.vector_components(index, vector))
-    return itself, _inprocess(
-        None, vector, "dense", kinds, None, exclude_row=row, index=index, depth=depth
+    themselves = _inprocess_rows(index, rows, ranking.vector_components(index, vector))
+    return themselves, _inprocess(
+        None, vector, "dense", kinds, None, exclude_rows=rows, index=index, depth=depth
     )

@@ -247,19 +247,32 @@ def similar_to(
     *, user, kind: str, key: str, limit: int = 5, kinds: Iterable[str] | None = None
 ) -> list[SearchResult]:
     """Documents nearest in meaning to the document of ``kind``/``key`` (itself excluded),
-    among those ``user`` may see; empty when ``user`` may not see the document itself.
+    among those ``user`` may see; empty when ``user`` may not see the document itself."""
+    return similar_to_group(user=user, kind=kind, keys=[key], limit=limit, kinds=kinds)
+
+
+def similar_to_group(
+    *, user, kind: str, keys: Iterable[str], limit: int = 5, kinds: Iterable[str] | None = None
+) -> list[SearchResult]:
+    """Documents nearest in meaning to the documents of ``kind``/``keys`` together (such
+    as the communities that used an instrument), those excluded, among those ``user`` may
+    see; empty when ``user`` may not see every one of them.
+
     The nearest ``retrieval.NEIGHBOUR_DEPTH`` are looked at first, all ``DEPTH`` only when
-    fewer than ``limit`` of those are visible to ``user``."""
-    found = retrieval.near_document(kind, key, kinds=kinds, depth=retrieval.NEIGHBOUR_DEPTH)
+    fewer than ``limit`` of those are visible to ``user``. Stored vectors are the probe,
+    so nothing is embedded or matched word by word: at 100k items embedding the using
+    communities' challenges as a text cost an instrument page about a second."""
+    keys = list(keys)
+    found = retrieval.near_documents(kind, keys, kinds=kinds, depth=retrieval.NEIGHBOUR_DEPTH)
     if found is None:
         return []
-    itself, candidates = found
-    if not visible_mask(user, itself).all():
+    themselves, candidates = found
+    if not visible_mask(user, themselves).all():
         return []
     visible = visible_mask(user, candidates)
     if visible.sum() < limit and retrieval.NEIGHBOUR_DEPTH < retrieval.DEPTH:
-        deeper = retrieval.near_document(kind, key, kinds=kinds)
-        if deeper is not None:  # None only if the document went in between
+        deeper = retrieval.near_documents(kind, keys, kinds=kinds)
+        if deeper is not None:  # None only if the documents went in between
             candidates = deeper[1]
             visible = visible_mask(user, candidates)
     scores = np.where(visible, candidates.dense, -np.inf)

@@ -1,6 +1,6 @@
 """The shared cache of query vectors (search.embedding.SharedQueryCache) and the model's
-thread setting: the instrument page must not run the model on every view, in any worker,
-and must rank exactly as without the cache."""
+thread setting: a question page must not run the model on every view, in any worker, and
+must rank exactly as without the cache; an instrument page never runs it."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.core.cache import cache
 
 from search import embedding, ranking
 from search.embedding import HashingEmbedder, SharedQueryCache
-from search.recommendations import recommendations_for_instrument
+from search.recommendations import recommendations_for_question
 from search.tests.test_recommendations import world  # noqa: F401 - the shared fixture
 
 COUNTING = "search.tests.test_embedding_cache.CountingEmbedder"
@@ -51,59 +51,69 @@ def _as_another_worker() -> None:
     ranking._query_vectors.clear()
 
 
-def _summary(found):
-    return (
-        [(r.kind, r.key, r.score) for r in found.similar],
-        [(u.instrument.slug, [c.slug for c in u.via]) for u in found.worked_in_similar_contexts],
-        found.from_usage,
+def _summary(results):
+    return [(r.kind, r.key, r.score, r.snippet) for r in results]
+
+
+@pytest.fixture
+def question(world, outsider):  # noqa: F811
+    from questions.tests.factories import make_question
+
+    return make_question(
+        author=outsider,
+        title="Wie heeft iets voor een wijk waar bewoners afhaken?",
+        body="Er gebeurt niets en de bewoners haken af.",
     )
 
 
 @pytest.mark.django_db
-def test_a_second_view_of_an_instrument_does_not_run_the_model(world, counting):  # noqa: F811
-    instrument = world["instruments"]["scan"]
-
-    first = recommendations_for_instrument(AnonymousUser(), instrument)
-    assert first.from_usage and first.worked_in_similar_contexts
-    assert len(counting.embedded) == 1  # the challenges of the communities that used it
+def test_a_second_view_of_a_question_does_not_run_the_model(question, counting):
+    first = recommendations_for_question(AnonymousUser(), question)
+    assert first
+    assert len(counting.embedded) == 1  # the question's title and body
 
     _as_another_worker()
-    second = recommendations_for_instrument(AnonymousUser(), instrument)
+    second = recommendations_for_question(AnonymousUser(), question)
 
     assert counting.embedded[1:] == []
     assert _summary(second) == _summary(first)
 
 
 @pytest.mark.django_db
-def test_the_cached_ranking_is_identical_to_the_uncached_one(world, counting, settings):  # noqa: F811
-    instrument = world["instruments"]["scan"]
+def test_the_cached_ranking_is_identical_to_the_uncached_one(question, world, counting, settings):  # noqa: F811
     member = world["member"]
     settings.SEARCH_EMBEDDING_CACHE = ""
-    uncached = [recommendations_for_instrument(u, instrument) for u in (AnonymousUser(), member)]
+    uncached = [recommendations_for_question(u, question) for u in (AnonymousUser(), member)]
     settings.SEARCH_EMBEDDING_CACHE = "default"
     _as_another_worker()
-    recommendations_for_instrument(AnonymousUser(), instrument)
-    recommendations_for_instrument(member, instrument)
+    recommendations_for_question(AnonymousUser(), question)
     _as_another_worker()
     before = len(counting.embedded)
-    cached = [recommendations_for_instrument(u, instrument) for u in (AnonymousUser(), member)]
+    cached = [recommendations_for_question(u, question) for u in (AnonymousUser(), member)]
 
     assert len(counting.embedded) == before  # both from the cache
     assert [_summary(f) for f in cached] == [_summary(f) for f in uncached]
 
 
 @pytest.mark.django_db
-def test_the_instrument_page_reuses_the_vector(world, counting, client):  # noqa: F811
-    url = world["instruments"]["scan"].get_absolute_url()
-
-    first = client.get(url)
+def test_the_question_page_reuses_the_vector(question, counting, client):
+    first = client.get(question.get_absolute_url())
     _as_another_worker()
-    second = client.get(url)
+    second = client.get(question.get_absolute_url())
 
     assert first.status_code == second.status_code == 200
     assert len(counting.embedded) == 1
-    assert first.context["recommendations"].worked_in_similar_contexts
-    assert _summary(second.context["recommendations"]) == _summary(first.context["recommendations"])
+    assert 'data-testid="question-recommendations"' in second.text
+
+
+@pytest.mark.django_db
+def test_the_instrument_page_never_runs_the_model(world, counting, client):  # noqa: F811
+    """Its recommendations start from stored vectors (``selectors.similar_to_group``)."""
+    response = client.get(world["instruments"]["scan"].get_absolute_url())
+
+    assert response.context["recommendations"].from_usage
+    assert response.context["recommendations"].worked_in_similar_contexts
+    assert counting.embedded == []
 
 
 def test_the_key_is_the_model_and_the_exact_text(counting):
