@@ -679,10 +679,20 @@ def chunk_dense(index: LoadedIndex, vector: np.ndarray) -> np.ndarray:
     return dense
 
 
+SPARSE_SHARE = 8
+"""Below 1/8 of the chunks scored, ``per_document_max`` visits only those."""
+
+
 def per_document_max(index: LoadedIndex, chunk_scores: np.ndarray, fill: float) -> np.ndarray:
-    """The best chunk score of each document (``fill`` for one without chunks). Chunks are
-    stored contiguously per document, so one ``reduceat`` does it."""
+    """The best chunk score of each document (``fill`` for one without chunks, or whose
+    chunks all score ``fill``). Chunks are stored contiguously per document, so one
+    ``reduceat`` does it; when few chunks scored (the approximate index's nearest, the
+    chunks with a query word) only those are visited (265k chunks at 100k items)."""
     scores = np.full(index.size, fill, dtype=np.float32)
+    scored = np.flatnonzero(chunk_scores > fill)
+    if len(scored) * SPARSE_SHARE < len(chunk_scores):
+        np.maximum.at(scores, index.chunk_doc[scored], chunk_scores[scored])
+        return scores
     has_chunks = index.doc_chunk_end > index.doc_chunk_start
     if len(chunk_scores) and has_chunks.any():
         scores[has_chunks] = np.maximum.reduceat(chunk_scores, index.doc_chunk_start[has_chunks])

@@ -100,12 +100,14 @@ def _inprocess(
     exclude_rows: np.ndarray | None = None,
     index: ranking.LoadedIndex | None = None,
     depth: int = DEPTH,
+    parts: ranking.Components | None = None,
 ) -> Candidates:
     index = index or ranking.get_index()
-    if query is not None:
-        parts = ranking.components(index, query, mode=mode)
-    else:
-        parts = ranking.vector_components(index, vector)
+    if parts is None:  # else the caller's, of this same vector
+        if query is not None:
+            parts = ranking.components(index, query, mode=mode)
+        else:
+            parts = ranking.vector_components(index, vector)
     if query is not None and mode != "bm25" and len(index.chunk_text):
         _expand_in_process(index, parts, query)
     valid = prefilter_mask(index.kind_array, index.doc_object_id, kinds, within)
@@ -394,7 +396,7 @@ def near_documents(
     vector = _mean_direction([probe for probe in probes if probe is not None])
     if vector is None:
         return None
-    themselves = _inprocess_rows(index, rows, ranking.vector_components(index, vector))
-    return themselves, _inprocess(
-        None, vector, "dense", kinds, None, exclude_rows=rows, index=index, depth=depth
+    parts = ranking.vector_components(index, vector)
+    return _inprocess_rows(index, rows, parts), _inprocess(
+        None, vector, "dense", kinds, None, exclude_rows=rows, index=index, depth=depth, parts=parts
     )

@@ -225,3 +225,26 @@ def test_posting_an_experience_bumps_the_index_version_once(outsider):
     assert version() == before + 1
     assert _keys("dorpsplan") == [instrument.slug]
     assert _keys("dorpsplan", kind="experience")
+
+
+@pytest.mark.parametrize("fill", [-1.0, 0.0])
+def test_the_best_chunk_per_document_is_the_same_visiting_only_scored_chunks(
+    delta, fill, monkeypatch
+):
+    """``per_document_max`` visits only the scored chunks when they are few (the nearest of
+    the approximate index, the chunks with a query word); the answer is that of a full pass,
+    also for the delta's documents."""
+    _corpus()
+    ranking.get_index()
+    InstrumentFactory(n="d", title="Zonnepanelenproef", summary="Zonnepanelen op daken.")
+    index = ranking.get_index()
+    assert index.delta is not None
+    pick = np.random.default_rng(3)
+    for share in (0.0, 0.1, 0.5, 1.0):
+        scores = np.full(len(index.chunk_text), fill, dtype=np.float32)
+        scored = pick.random(len(scores)) < share
+        scores[scored] = pick.uniform(fill, 1.0, int(scored.sum()))
+        monkeypatch.setattr(ranking, "SPARSE_SHARE", 10**9)  # a full pass
+        full = ranking.per_document_max(index, scores, fill)
+        monkeypatch.setattr(ranking, "SPARSE_SHARE", 0)  # the scored chunks only
+        assert np.array_equal(ranking.per_document_max(index, scores, fill), full)
