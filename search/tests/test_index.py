@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 
@@ -12,6 +13,7 @@ from communities.tests.factories import make_community
 from experiences.tests.factories import make_experience
 from instruments.tests.factories import InstrumentFactory
 from questions.tests.factories import make_answer, make_question
+from search.embedding import HashingEmbedder, from_bytes
 from search.models import SearchChunk, SearchDocument
 from search.services import indexing_paused
 from search.text import chunk
@@ -97,3 +99,35 @@ def test_long_texts_are_chunked_at_sentences_with_the_title_in_front():
         assert text.startswith("Titel. ")
         assert len(text.split()) <= 135
         assert text.endswith("jou.")
+
+
+class PassageCounter(HashingEmbedder):
+    """The stand-in embedder, noting every passage it really embeds."""
+
+    embedded: list[str] = []
+
+    def embed_passages(self, texts):
+        PassageCounter.embedded.extend(texts)
+        return super().embed_passages(texts)
+
+
+def test_a_post_embeds_only_the_new_passages_of_its_instrument(outsider, settings):
+    """Re-indexing an instrument after a new experience embeds only what is new; the other
+    passages keep their stored vectors, which are those a fresh embedding gives."""
+    settings.SEARCH_EMBEDDER = "search.tests.test_index.PassageCounter"
+    instrument = InstrumentFactory(summary="Een lange samenvatting over zonnepanelen.")
+    for word in ("kruisbestuiving", "buurtkracht"):
+        make_experience(instrument=instrument, author=outsider, what_was_done=f"Wij deden {word}.")
+    PassageCounter.embedded = []
+
+    make_experience(instrument=instrument, author=outsider, what_was_done="Wij deden dakwerk.")
+
+    assert PassageCounter.embedded
+    assert all("dakwerk" in text for text in PassageCounter.embedded)
+    chunks = SearchChunk.objects.filter(
+        document__object_id=instrument.pk, document__kind="instrument"
+    )
+    texts = list(chunks.values_list("text", flat=True))
+    assert any("kruisbestuiving" in text for text in texts)
+    stored = np.stack([from_bytes(vector) for vector in chunks.values_list("embedding", flat=True)])
+    assert np.array_equal(stored, HashingEmbedder().embed_passages(texts))
