@@ -193,14 +193,16 @@ def notifications_for(user) -> QuerySet[Notification]:
 
 
 def unread_count(user) -> int:
-    """How many visible notifications ``user`` has not read (one query)."""
+    """How many visible notifications ``user`` has not read: the header's badge on every
+    signed-in page. One query when nothing is unread, two otherwise: building and compiling
+    the visibility filter costs about 15 ms of Python, for a query that finds nothing on
+    most page views."""
     if user is None or not user.is_authenticated:
         return 0
-    return (
-        Notification.objects.filter(recipient=user, read_at__isnull=True)
-        .filter(visible_notification_filter(user))
-        .count()
-    )
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if not unread.exists():
+        return 0
+    return unread.filter(visible_notification_filter(user)).count()
 
 
 def get_notification_for_user(*, user, notification_id: int) -> Notification:

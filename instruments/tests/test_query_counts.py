@@ -100,9 +100,9 @@ def test_home_query_count_is_constant(client):
 def test_signed_in_list_adds_only_the_session_and_user(provider_client):
     _make(3, "a")
 
-    # The 10 of the anonymous list's first request, plus 1 session, 1 user, 1 unread notifications (the
-    # header's badge) and 1 "does this person own an unpublished instrument?" (who may
-    # share the public counts, instruments.counts).
+    # The 10 of the anonymous list's first request, plus 1 session, 1 user, 1 unread
+    # notifications (the header's badge) and 1 "does this person own an unpublished
+    # instrument?" (who may share the public counts, instruments.counts).
     assert _count(provider_client, "/instrumenten/") == 14
 
 

@@ -95,5 +95,6 @@ def test_signed_in_question_page_adds_session_user_and_follow_state(
     make_answer(question=question, author=provider, instruments=[InstrumentFactory()])
 
     # The 4 of the anonymous page, plus 1 session, 1 user, 1 "do I follow this?" and
-    # 1 instruments offered in the answer form, 1 unread notifications (header badge).
-    assert spy.page_queries(outsider_client, f"/vragen/{question.pk}/") == 9
+    # 1 instruments offered in the answer form, 2 unread notifications (header badge: the
+    # answer notified the asker; is anything unread, then how many may be seen).
+    assert spy.page_queries(outsider_client, f"/vragen/{question.pk}/") == 10
