@@ -544,7 +544,7 @@ def print_run(run: dict) -> None:
         f"\n{run['database']}, {run['size']} items: {run['clients']} clients "
         f"({run['signed_in_clients']} signed in), think {run['think_s'][0]}-{run['think_s'][1]} s, "
         f"{run['duration_s']} s, gunicorn {run['workers']} sync workers + 1 qcluster worker, "
-        f"OMP_NUM_THREADS {run['omp_threads'] or 'unset'}, "
+        f"OMP_NUM_THREADS {run['omp_threads'] or '1 (default)'}, "
         f"worker timeout {run['gunicorn_timeout']} s"
     )
     print(
@@ -730,6 +730,9 @@ def profile_child(args) -> None:
     load): p50/p95 over --rounds requests of varied URLs, queries per request, and for
     one page the cProfile hotspots."""
     sys.path.insert(0, str(ROOT))
+    from samenspel.native_threads import limit_native_threads
+
+    limit_native_threads()  # as in the servers
     import django
 
     django.setup()
@@ -846,7 +849,8 @@ def main() -> None:
         "--omp-threads",
         type=int,
         default=0,
-        help="OMP_NUM_THREADS of the servers (0: unset, as deploy/ runs them today)",
+        help="OMP_NUM_THREADS of the servers (0: their default, 1 per process, "
+        "samenspel/native_threads.py)",
     )
     parser.add_argument(
         "--gunicorn-timeout",
