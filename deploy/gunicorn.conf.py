@@ -12,8 +12,9 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers: each request has a process to itself, and search's query embedding is
 # CPU-bound, so threads would only queue behind the GIL. 2 x cores + 1 is gunicorn's advice.
 # For the same reason each worker runs the embedding model on SEARCH_EMBEDDER_THREADS OpenMP
-# threads (default 1, samenspel/settings.py): the processes are the parallelism, and one
-# OpenMP thread per core in every worker would oversubscribe the cores.
+# threads (default 1, samenspel/settings.py), and faiss and numpy on one native thread
+# (samenspel/native_threads.py, from the WSGI entry point): the processes are the
+# parallelism, and one thread per core in every worker would oversubscribe the cores.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 threads = int(os.environ.get("GUNICORN_THREADS", 1))

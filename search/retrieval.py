@@ -28,7 +28,7 @@ from search.text import terms
 
 DEPTH = 500
 NEIGHBOUR_DEPTH = 64
-"""A document's neighbours are asked for at this depth first (``search.selectors.similar_to``
+"""A document's neighbours are asked for at this depth first (``search.selectors.similar_to_group``
 keeps a handful of them): a PostgreSQL HNSW scan costs about its depth (~150 ms at ``DEPTH`` with
 265k chunks). Only when too few of them are visible is ``DEPTH`` asked for."""
 FEEDBACK_POOL = 20
