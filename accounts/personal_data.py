@@ -12,10 +12,12 @@ and notifies them; only they can download it, for ``settings.PERSONAL_DATA_EXPOR
 (7 days), after which the nightly ``data_exports_remove_expired`` removes it.
 
 Deleting an account offers two choices for the person's contributions (experiences,
-comments, questions, answers and journal entries):
+comments, questions, answers, journal entries and answers to scans):
 
 - ``delete``: they go, with what hangs on them (comments and answers of others on them,
   replies to their comments, value stories and attachments of their journal entries);
+  answers to scans go too, except in closed rounds, where they stay without an author
+  (see ``_remove_scan_answers``);
 - ``anonymise``: they stay, without an author. The author foreign keys are ``SET_NULL``,
   so deleting the user is what detaches them; pages then say "a former member".
 
@@ -68,6 +70,7 @@ from moderation.registry import KINDS
 from notifications.models import Follow, Notification
 from notifications.services import notify_data_export_ready
 from questions.models import Answer, Question
+from scans.models import Response as ScanResponse
 
 DELETE = "delete"
 ANONYMISE = "anonymise"
@@ -106,6 +109,10 @@ FILE_DESCRIPTIONS = {
     "answers.json": gettext_lazy("The answers you gave."),
     "journal_entries.json": gettext_lazy(
         "The journal entries you wrote, with their value stories and the attachments you added."
+    ),
+    "scan_answers.json": gettext_lazy(
+        "Your own answers to scans in communities. Nobody else can see them; others only "
+        "see results of a whole group."
     ),
     "follows.json": gettext_lazy("The instruments, communities and questions you follow."),
     "notifications.json": gettext_lazy("Your notifications: what kind, when, and if read."),
@@ -426,6 +433,30 @@ def _journal_entries(user: User) -> list[dict]:
     return rows
 
 
+def _scan_answers(user: User) -> list[dict]:
+    """The person's own answers, round by round (answers are never exported to anyone else)."""
+    responses = (
+        ScanResponse.objects.filter(respondent=user)
+        .select_related("round__community", "round__version")
+        .prefetch_related("answers__item")
+        .order_by("pk")
+    )
+    return [
+        {
+            "community": response.round.community.name,
+            "round": response.round.title,
+            "scan": response.round.version.title,
+            "submitted_at": response.submitted_at,
+            "updated_at": response.updated_at,
+            "answers": [
+                {"item": answer.item.text, "value": answer.value, "text": answer.text}
+                for answer in response.answers.all()
+            ],
+        }
+        for response in responses
+    ]
+
+
 def _follows(user: User) -> list[dict]:
     rows = []
     for f in Follow.objects.filter(user=user).select_related("instrument", "community"):
@@ -445,7 +476,14 @@ def _notifications(user: User) -> list[dict]:
     for n in notifications.iterator(chunk_size=_CHUNK):
         about = {
             name: getattr(n, f"{name}_id")
-            for name in ("experience", "journal_entry", "answer", "invitation", "join_request")
+            for name in (
+                "experience",
+                "journal_entry",
+                "answer",
+                "invitation",
+                "join_request",
+                "scan_round",
+            )
             if getattr(n, f"{name}_id") is not None
         }
         rows.append(
@@ -539,6 +577,7 @@ _SECTIONS = {
     "questions.json": _questions,
     "answers.json": _answers,
     "journal_entries.json": _journal_entries,
+    "scan_answers.json": _scan_answers,
     "follows.json": _follows,
     "notifications.json": _notifications,
     "saved_searches.json": _saved_searches,
@@ -764,6 +803,18 @@ def _close_orphaned_cases() -> None:
         orphaned.update(status=CaseStatus.CLOSED, closed_at=now)
 
 
+def _remove_scan_answers(user: User) -> None:
+    """Delete the person's answers in rounds still open. Answers in closed rounds lose
+    their author instead: the results of those rounds may have been shown (or printed on
+    a poster), and totals that drop by one person would give that person's answers away."""
+    responses = ScanResponse.objects.filter(respondent=user)
+    closed = responses.filter(
+        Q(round__closed_at__isnull=False) | Q(round__closes_at__lte=timezone.now())
+    )
+    closed.update(respondent=None)
+    responses.delete()
+
+
 def _delete_contributions(user: User) -> list[tuple]:
     """Delete the person's contributions (in every moderation state); returns the stored
     files to remove once the deletion has committed."""
@@ -776,6 +827,7 @@ def _delete_contributions(user: User) -> list[tuple]:
     Answer.all_objects.filter(author=user).delete()
     Experience.all_objects.filter(author=user).delete()
     Question.all_objects.filter(author=user).delete()
+    _remove_scan_answers(user)
     entries.delete()
     return files
 

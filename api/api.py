@@ -13,7 +13,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import Throttled
 
 from api.errors import error_body, install_error_handlers
-from api.routers import comments, communities, experiences, instruments, questions, search
+from api.routers import comments, communities, experiences, instruments, questions, scans, search
 from lib.ratelimits import ApiThrottle
 
 DESCRIPTION = """\
@@ -51,5 +51,5 @@ def on_throttled(request, exc: Throttled):
     return api.create_response(request, error_body(429, message), status=429)
 
 
-for module in (instruments, experiences, communities, questions, comments, search):
+for module in (instruments, experiences, communities, questions, comments, search, scans):
     api.add_router("", module.router)

@@ -427,3 +427,72 @@ WRITE_ERRORS = {
     422: ErrorOut,
     429: ErrorOut,
 }
+
+
+# --- scans ---------------------------------------------------------------------------
+
+ScaleValue = Literal["agreement", "bipolar", "yes_no", "open"]
+
+
+class ScanItemOut(Schema):
+    key: str
+    text: str
+    scale: ScaleValue
+    left_pole: str = ""
+    right_pole: str = ""
+
+
+class ItemAggregateOut(Schema):
+    key: str
+    mean: float | None
+    spread: float | None
+
+
+class GroupAggregateOut(Schema):
+    """Answers of a group of rounds together; a group below the minimum size is left out."""
+
+    label: str
+    responses: int
+    rounds: int
+    items: list[ItemAggregateOut]
+
+
+class ScanOut(Schema):
+    id: int
+    key: str
+    title: str
+    instructions: str
+    version: int
+    items: list[ScanItemOut]
+    minimum_group_size: int
+    across_public_communities: GroupAggregateOut | None
+    by_sector_and_level: list[GroupAggregateOut]
+
+
+class ItemResultOut(Schema):
+    key: str
+    text: str
+    scale: ScaleValue
+    count: int
+    mean: float | None
+    spread: float | None
+    distribution: dict[str, int]
+    discussion_point: bool
+    change_since_previous_round: float | None
+    open_answers: list[str]
+
+
+class ScanRoundOut(Schema):
+    """A round; ``results`` is null until it is closed with enough answers."""
+
+    code: str
+    title: str
+    community: str
+    scan: str
+    version: int
+    started_at: datetime.datetime
+    closes_at: datetime.datetime
+    is_open: bool
+    responses: int
+    minimum_group_size: int
+    results: list[ItemResultOut] | None

@@ -48,6 +48,7 @@ Provider = Callable[[HttpRequest, Community], "tuple[str, dict] | None"]
 # Sections below the community's details, in this order.
 SECTION_PROVIDERS: list[Provider | str] = [
     "journal.sections.journal_section",
+    "scans.sections.community_section",
     "search.recommendations.community_section",
 ]
 

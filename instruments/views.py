@@ -19,6 +19,7 @@ from instruments.forms import AttachmentForm, InstrumentForm
 from instruments.records import FIELD_LABELS
 from journal.selectors import instrument_usage
 from lib.revisions import diff_records, revision_pair
+from scans.sections import instrument_section
 from search.recommendations import recommendations_for_instrument
 
 PAGE_SIZE = 20
@@ -71,6 +72,7 @@ def _detail_context(request, instrument, *, attachment_form=None) -> dict:
         "journal_usage": instrument_usage(user=request.user, instrument=instrument),
         "comment_thread": comment_thread(user=request.user, target=instrument),
         "recommendations": recommendations_for_instrument(request.user, instrument),
+        "scan_section": instrument_section(request, instrument),
     }
 
 

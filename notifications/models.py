@@ -65,6 +65,7 @@ class NotificationKind(models.TextChoices):
     JOIN_REQUEST = "join_request", _("Join request")
     MODERATION_DECISION = "moderation_decision", _("Moderation decision")
     DATA_EXPORT_READY = "data_export_ready", _("Your data export is ready")
+    SCAN_ROUND = "scan_round", _("A scan to fill in")
 
 
 class Notification(models.Model):
@@ -103,6 +104,10 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
+    # A round of a scan started in the recipient's community, for its members to answer.
+    scan_round = models.ForeignKey(
+        "scans.Round", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -118,9 +123,10 @@ class Notification(models.Model):
         """Where the notification leads: the content itself, or where to act on it.
 
         A join request leads to the community's members page, where its facilitators
-        decide. An invitation leads nowhere here: only its e-mail carries the one-time
-        link (we store just its hash), and a confidential community's page would be a 404
-        until it is accepted. Empty when there is no page (yet), so a list never fails.
+        decide; a scan round to its answer page. An invitation leads nowhere here: only its
+        e-mail carries the one-time link (we store just its hash), and a confidential
+        community's page would be a 404 until it is accepted. Empty when there is no page
+        (yet), so a list never fails.
         """
         try:
             if self.experience_id:
@@ -137,6 +143,8 @@ class Notification(models.Model):
                 return f"{reverse('moderation:mine')}#decision-{self.decision_id}"
             if self.data_export_id:
                 return f"{reverse('personal_data:overview')}#data-export"
+            if self.scan_round_id:
+                return reverse("scans:answer", kwargs={"code": self.scan_round.code})
         except NoReverseMatch:
             return ""
         return ""

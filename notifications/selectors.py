@@ -125,6 +125,13 @@ def _facilitated_communities(user) -> QuerySet:
     return Membership.objects.filter(user=user, role=MemberRole.FACILITATOR).values("community_id")
 
 
+def _answering_communities(user) -> QuerySet:
+    """The communities where ``user`` may answer scans: as facilitator or member."""
+    return Membership.objects.filter(
+        user=user, role__in=(MemberRole.FACILITATOR, MemberRole.MEMBER)
+    ).values("community_id")
+
+
 def _own_addresses(user) -> Q:
     """The invitation was sent to one of ``user``'s e-mail addresses."""
     return Q(invitation__email__iexact=user.email) | Q(
@@ -164,6 +171,11 @@ def visible_notification_filter(user) -> Q:
         | Q(kind=NotificationKind.MODERATION_DECISION, decision__author=user)
         # The recipient's own data export (gone with it when it expires).
         | Q(kind=NotificationKind.DATA_EXPORT_READY, data_export__user=user)
+        # Scan rounds only while the recipient may answer in the community.
+        | Q(
+            kind=NotificationKind.SCAN_ROUND,
+            scan_round__community__in=_answering_communities(user),
+        )
     )
 
 
@@ -187,6 +199,7 @@ def notifications_for(user) -> QuerySet[Notification]:
             "join_request__community",
             "decision",
             "data_export",
+            "scan_round__community",
         )
         .order_by("-created_at", "-id")
     )

@@ -70,6 +70,12 @@ def notify_data_export_ready(export) -> None:
     enqueue("notifications.tasks.notify_data_export_ready", export.pk, group=GROUP)
 
 
+def notify_scan_round_started(round_) -> None:
+    """Ask a community's facilitators and members (not its observers, not the one who
+    started it) to fill in a new scan round, if it is still open when the task runs."""
+    enqueue("notifications.tasks.notify_scan_round_started", round_.pk, group=GROUP)
+
+
 # Follows ---------------------------------------------------------------------------
 
 

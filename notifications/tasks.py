@@ -31,6 +31,7 @@ from moderation.models import Decision
 from notifications.digests import run_digests
 from notifications.models import Follow, Notification, NotificationKind
 from questions.models import Answer, Question
+from scans.models import Round
 
 
 def _followers(*, exclude_id, **targets) -> set[int]:
@@ -173,6 +174,26 @@ def notify_data_export_ready(export_id: int) -> int:
         return 0
     return _create(
         NotificationKind.DATA_EXPORT_READY, {export.user_id}, actor_id=None, data_export=export
+    )
+
+
+@transaction.atomic
+def notify_scan_round_started(round_id: int) -> int:
+    """Ask the community's facilitators and members to fill in the round (observers only
+    read, so they cannot answer), unless it was removed or closed meanwhile. Whoever started
+    it is not told; whoever left the community by then is not either."""
+    round_ = Round.objects.filter(pk=round_id).first()
+    if round_ is None or not round_.is_open():
+        return 0
+    ids = set(
+        Membership.objects.filter(
+            community_id=round_.community_id,
+            role__in=(MemberRole.FACILITATOR, MemberRole.MEMBER),
+        ).values_list("user_id", flat=True)
+    )
+    ids.discard(round_.started_by_id)
+    return _create(
+        NotificationKind.SCAN_ROUND, ids, actor_id=round_.started_by_id, scan_round=round_
     )
 
 

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "moderation",
     "audit",
     "lessons",
+    "scans",
 ]
 
 MIDDLEWARE = [
@@ -393,6 +394,10 @@ ACCOUNT_RATE_LIMITS = {
 # --- Trust (moderation/services.py): a new account's first contributions are held for
 # review until this many were approved; then the account is trusted. 0: hold nothing.
 MODERATION_HOLD_FIRST_POSTS = env_int("MODERATION_HOLD_FIRST_POSTS", 2, minimum=0)
+
+# --- Scans (scans/models.py): results of a round are shown only once at least this many
+# members answered. It can be raised, never set below 3 (``minimum=3`` refuses that).
+SCANS_MIN_RESPONSES = env_int("SCANS_MIN_RESPONSES", 3, minimum=3)
 
 # --- Hostile input and security headers (issue 6, point 8). lib/request_limits.py answers
 # 413 for a body over REQUEST_MAX_BODY_BYTES (above the largest upload: an attachment plus

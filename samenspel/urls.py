@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from samenspel import views
+from scans import views as scan_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -34,6 +35,8 @@ urlpatterns += i18n_patterns(
     path("auditlog/", include("audit.urls")),
     path("taken/", include("jobs.urls")),
     path("lessen/", include("lessons.urls")),
+    path("scans/", include("scans.urls")),
+    path("s/<str:code>/", scan_views.short_link, name="scan_short"),
     path("personen/", include("accounts.people_urls")),
     path("gedragscode/", include("accounts.conduct_urls")),
     path("account/gegevens/", include("accounts.personal_data_urls")),

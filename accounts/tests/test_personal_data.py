@@ -3,6 +3,7 @@ the account with either choice for the contributions."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import zipfile
@@ -35,6 +36,8 @@ from moderation.models import Case
 from moderation.services import report_create, set_state
 from questions.models import Answer
 from questions.tests.factories import make_answer, make_question
+from scans.definitions import ItemSpec
+from scans.services import response_save, round_start, scan_create
 
 PASSWORD = "correct horse battery"  # noqa: S105 - the factories' test password
 TOTP_SECRET = "JBSWY3DPEHPK3PXPSECRETSECRET"  # noqa: S105 - a fixture value to look for
@@ -409,7 +412,19 @@ def test_delete_is_get_or_post_only(person_client):
 def _contribute(person, other_provider, community, n: int) -> None:
     instrument = InstrumentFactory(owner=person)
     question = make_question(author=other_provider)
+    scan = scan_create(
+        user=person,
+        instrument=instrument,
+        title="Scan",
+        instructions="",
+        items=[ItemSpec(text="Eens?", scale="agreement"), ItemSpec(text="Open?", scale="open")],
+    )
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
     for _ in range(n):
+        round_ = round_start(
+            user=other_provider, community=community, scan=scan, title="R", closes_on=tomorrow
+        )
+        response_save(user=person, round_=round_, values={"eens": 4}, texts={"open": "Ja"})
         make_experience(instrument=instrument, author=person)
         make_comment(target=instrument, author=person)
         make_answer(question=question, author=person)
@@ -433,9 +448,9 @@ def test_the_export_takes_the_same_number_of_queries_however_much_was_written(
         counts.append(len(queries))
 
     # One query per kind of data, one more per prefetched relation (instrument record
-    # relations, answers' and entries' instruments, value stories), and the audit insert:
-    # the count does not depend on how much the person wrote.
-    assert counts == [35, 35]
+    # relations, answers' and entries' instruments, value stories, scan answers and their
+    # items), and the audit insert: the count does not depend on how much the person wrote.
+    assert counts == [38, 38]
 
 
 def test_invitations_leave_out_other_addresses_and_those_to_the_person_go(

@@ -24,6 +24,8 @@ PATHS = {
     "/api/v1/questions/{question_id}": {"get"},
     "/api/v1/comments": {"post"},
     "/api/v1/search": {"get"},
+    "/api/v1/instruments/{slug}/scans": {"get"},
+    "/api/v1/scan-rounds/{code}": {"get"},
 }
 
 

@@ -28,8 +28,9 @@ def test_load_demo_twice_neither_duplicates_nor_changes_anything(django_assert_n
     # ids, plus the savepoint and its release (in a test, a transaction is a savepoint).
     # The demo activity: savepoint and release, the demo people, the communities,
     # instruments and sectors by code, the communities with a journal, and the
-    # experiences the demo people already shared. The search index: 1 "is it empty?".
-    with django_assert_num_queries(5 + 8 + 1):
+    # experiences the demo people already shared. The demo scans: savepoint and release,
+    # the scans and the rounds' titles. The search index: 1 "is it empty?".
+    with django_assert_num_queries(5 + 8 + 4 + 1):
         second, _stderr = run_command("load_demo")
 
     assert counts == (76, 61, 26)
@@ -70,7 +71,7 @@ def test_demo_people_cannot_sign_in():
     run_command("load_demo")
 
     demo = get_user_model().objects.filter(email__endswith="@demo.samenspel.invalid")
-    assert demo.count() == 7
+    assert demo.count() == 12
     assert not any(person.has_usable_password() for person in demo)
 
 

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from library.cli import report_failure
 from library.demo_activity import load_demo_activity
 from library.services import DEMO_DIR, LibraryImportFailed, library_import
+from scans.demo import load_demo_scans
 from search.models import SearchDocument
 from search.services import indexing_paused
 
@@ -34,9 +35,11 @@ class Command(BaseCommand):
             except LibraryImportFailed as failure:
                 raise report_failure(self, failure) from None
             activity = load_demo_activity()
+            scans_added, rounds_added = load_demo_scans()
         for line in report.summary_lines():
             self.stdout.write(line)
         self.stdout.write(activity.summary_line())
+        self.stdout.write(f"demo scans: {scans_added} scans, {rounds_added} rounds added")
         added = report.created_count + activity.people + activity.journal_entries
         added += activity.experiences
         if options["skip_index"]:
