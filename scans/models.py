@@ -219,6 +219,9 @@ class ItemAnswer(models.Model):
     item = models.ForeignKey(ScanItem, on_delete=models.PROTECT, related_name="answers")
     value = models.SmallIntegerField(null=True, blank=True)
     text = models.TextField(blank=True, max_length=2000)
+    # An open answer a facilitator took out of the results (abusive, or naming someone);
+    # the facilitator never learns whose it was.
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

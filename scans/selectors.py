@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from communities.models import Community, Level, MemberRole, Membership, Visibility
@@ -164,17 +165,15 @@ class ItemResult:
     item: ScanItem
     statistics: ItemStatistics | None = None
     open_answers: list[str] = field(default_factory=list)
+    open_tokens: list[str] = field(default_factory=list)  # see ``open_answer_token``
     is_discussion_point: bool = False
     history: list[HistoryPoint] = field(default_factory=list)
     change: float | None = None
 
     @property
-    def mean_share(self) -> float:
-        """Where the mean sits on the scale, 0..100 (for a marker on a bar)."""
-        if self.statistics is None or self.statistics.mean is None:
-            return 0.0
-        low, high = min(self.item.values), max(self.item.values)
-        return 100 * (self.statistics.mean - low) / (high - low)
+    def open_rows(self) -> list[tuple[str, str]]:
+        """``(text, token)`` of each open answer, for the facilitator's hide buttons."""
+        return list(zip(self.open_answers, self.open_tokens, strict=False))
 
 
 @dataclass
@@ -232,16 +231,25 @@ class RoundResults:
         return "\n".join(lines)
 
 
+def open_answer_token(answer_id: int) -> str:
+    """How a page names an open answer (to hide it): not its id, whose order would tell
+    who answered first, but a keyed hash of it."""
+    return salted_hmac("scans.open_answer", str(answer_id)).hexdigest()[:24]
+
+
 def _answers_by_round(rounds: list[Round]) -> dict[int, dict[str, list]]:
-    """``{round_id: {item_key: [values or texts]}}`` in one query; no respondent is read."""
-    answers = ItemAnswer.objects.filter(response__round__in=[r.pk for r in rounds]).values_list(
-        "response__round_id", "item__key", "item__scale", "value", "text"
+    """``{round_id: {item_key: [values, or (text, token) pairs]}}`` in one query; no
+    respondent is read, and open answers a facilitator hid are left out."""
+    answers = (
+        ItemAnswer.objects.filter(response__round__in=[r.pk for r in rounds])
+        .exclude(item__scale=ItemScale.OPEN, hidden_at__isnull=False)
+        .values_list("pk", "response__round_id", "item__key", "item__scale", "value", "text")
     )
     by_round: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for round_id, key, scale, value, text in answers:
+    for pk, round_id, key, scale, value, text in answers:
         if scale == ItemScale.OPEN:
             if text:
-                by_round[round_id][key].append(text)
+                by_round[round_id][key].append((text, open_answer_token(pk)))
         elif value is not None:
             by_round[round_id][key].append(value)
     return by_round
@@ -288,7 +296,9 @@ def round_results(round_: Round, now=None) -> RoundResults | None:
     for item in items:
         result = ItemResult(item=item)
         if item.is_open:
-            result.open_answers = sorted(mine.get(item.key, []), key=str.casefold)
+            pairs = sorted(mine.get(item.key, []), key=lambda pair: pair[0].casefold())
+            result.open_answers = [text for text, _token in pairs]
+            result.open_tokens = [token for _text, token in pairs]
         else:
             result.statistics = statistics[item.key]
             result.is_discussion_point = item.key in points

@@ -2,7 +2,7 @@
 a round leaves behind. Every function checks its own permissions:
 
 - the instrument's provider (its owner) and staff write scan definitions;
-- a community's facilitators start and close rounds;
+- a community's facilitators start and close rounds, and hide an abusive open answer;
 - facilitators and members answer (observers only read, as everywhere);
 - whoever may write the community's journal records a released round in it;
 - suspended and banned accounts do none of these (``check_can_contribute``).
@@ -16,6 +16,7 @@ import secrets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -40,7 +41,7 @@ from scans.models import (
     ScanVersion,
     minimum_group_size,
 )
-from scans.selectors import round_results
+from scans.selectors import open_answer_token, round_results
 
 MESSAGE_ROUND_CLOSED = gettext_noop("This round is closed; answers can no longer be changed.")
 MESSAGE_NOT_RELEASED = gettext_noop(
@@ -292,6 +293,29 @@ def response_save(
         if item.key in clean_values or item.key in clean_texts
     )
     return response
+
+
+@transaction.atomic
+def open_answer_hide(*, user, round_: Round, token: str) -> bool:
+    """A facilitator takes an open answer out of the round's results (it is abusive, or
+    names someone). The answer is found by its token, so the facilitator never handles
+    its id; they learn nothing about who wrote it. False when no answer has ``token``."""
+    check_facilitator(user, round_.community)
+    answers = ItemAnswer.objects.filter(
+        response__round=round_, item__scale=ItemScale.OPEN, hidden_at__isnull=True
+    ).values_list("pk", flat=True)
+    for answer_id in answers:
+        if constant_time_compare(open_answer_token(answer_id), token):
+            ItemAnswer.objects.filter(pk=answer_id).update(hidden_at=timezone.now())
+            record_event(
+                actor=user,
+                action="scan.open_answer_hidden",
+                target=round_.community,
+                target_label=round_.community.name,
+                summary=round_.title,
+            )
+            return True
+    return False
 
 
 @transaction.atomic

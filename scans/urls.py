@@ -14,6 +14,7 @@ urlpatterns = [
     path("rondes/<str:code>/antwoorden/", views.round_answer, name="answer"),
     path("rondes/<str:code>/sluiten/", views.round_close, name="round_close"),
     path("rondes/<str:code>/logboek/", views.round_journal, name="round_journal"),
+    path("rondes/<str:code>/verbergen/", views.round_hide_answer, name="round_hide_answer"),
     path("rondes/<str:code>/poster.pdf", views.round_poster, name="round_poster"),
     path("rondes/<str:code>/qr.svg", views.round_qr, name="round_qr"),
 ]

@@ -236,6 +236,19 @@ def round_close(request, code: str):
 
 @login_required
 @require_POST
+def round_hide_answer(request, code: str):
+    round_ = selectors.get_round_for_user(user=request.user, code=code)
+    if services.open_answer_hide(
+        user=request.user, round_=round_, token=request.POST.get("answer", "")
+    ):
+        messages.success(request, _("The answer is no longer shown."))
+    else:
+        messages.error(request, _("This answer does not exist or is already hidden."))
+    return redirect(round_)
+
+
+@login_required
+@require_POST
 def round_journal(request, code: str):
     round_ = selectors.get_round_for_user(user=request.user, code=code)
     try:
