@@ -119,12 +119,10 @@ def is_released(round_: Round, response_count: int, now=None) -> bool:
 
 
 def community_rounds(community) -> list[Round]:
-    """A community's rounds, newest first, with their answer counts (one query)."""
-    return list(
-        with_response_count(Round.objects.filter(community=community)).select_related(
-            "version__scan__instrument"
-        )
-    )
+    """A community's rounds, newest first, with their answer counts (one query). The
+    order is explicit: Django leaves ``Meta.ordering`` out of a grouped query."""
+    rounds = with_response_count(Round.objects.filter(community=community))
+    return list(rounds.select_related("version__scan__instrument").order_by("-started_at", "-pk"))
 
 
 def own_answers(user, round_: Round) -> tuple[dict, dict] | None:

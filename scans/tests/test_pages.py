@@ -713,3 +713,22 @@ def test_the_community_sections_query_count_is_constant_for_anonymous(
     # The community page (community, partners, members; no sectors to name) plus 1 for
     # the rounds with their versions and answer counts.
     assert _count(client, url) == few == 4
+
+
+def test_the_community_section_lists_the_newest_round_first(facilitator, community, scan):
+    now = timezone.now()
+    for title, days_ago in (("Nulmeting", 90), ("Tweede meting", 20), ("Tussenmeting", 40)):
+        start_round(
+            facilitator,
+            community,
+            scan,
+            title=title,
+            started_at=now - datetime.timedelta(days=days_ago),
+            days=1,
+        )
+
+    html = signed_in_client(facilitator).get(community.get_absolute_url()).content.decode()
+    section = html[html.index('id="scans"') :]
+
+    positions = [section.index(title) for title in ("Tweede meting", "Tussenmeting", "Nulmeting")]
+    assert positions == sorted(positions)
