@@ -71,6 +71,7 @@ from notifications.models import Follow, Notification
 from notifications.services import notify_data_export_ready
 from questions.models import Answer, Question
 from scans.models import Response as ScanResponse
+from scans.models import Round as ScanRound
 
 DELETE = "delete"
 ANONYMISE = "anonymise"
@@ -808,10 +809,7 @@ def _remove_scan_answers(user: User) -> None:
     their author instead: the results of those rounds may have been shown (or printed on
     a poster), and totals that drop by one person would give that person's answers away."""
     responses = ScanResponse.objects.filter(respondent=user)
-    closed = responses.filter(
-        Q(round__closed_at__isnull=False) | Q(round__closes_at__lte=timezone.now())
-    )
-    closed.update(respondent=None)
+    responses.filter(round__in=ScanRound.objects.closed()).update(respondent=None)
     responses.delete()
 
 

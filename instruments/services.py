@@ -42,8 +42,14 @@ def check_instrument_create_permission(user) -> None:
         raise PermissionDenied(_(MESSAGE_NOT_PROVIDER))
 
 
+def can_edit_instrument(user, instrument: Instrument) -> bool:
+    """The instrument's provider and staff change it (and its scans); pages ask this to
+    show their edit buttons, services raise with ``check_instrument_edit_permission``."""
+    return user.is_authenticated and (user.is_staff or instrument.owner_id == user.pk)
+
+
 def check_instrument_edit_permission(user, instrument: Instrument) -> None:
-    if not (user.is_authenticated and (user.is_staff or instrument.owner_id == user.pk)):
+    if not can_edit_instrument(user, instrument):
         raise PermissionDenied(_(MESSAGE_NOT_OWNER))
 
 

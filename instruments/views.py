@@ -61,12 +61,9 @@ def _detail_context(request, instrument, *, attachment_form=None) -> dict:
     instruments, instruments that worked in similar contexts), each read through the
     visibility rule for ``request.user``.
     """
-    can_edit = request.user.is_authenticated and (
-        request.user.is_staff or instrument.owner_id == request.user.pk
-    )
     return {
         "instrument": instrument,
-        "can_edit": can_edit,
+        "can_edit": services.can_edit_instrument(request.user, instrument),
         "attachment_form": attachment_form or AttachmentForm(),
         **instrument_region_context(request, instrument),
         "journal_usage": instrument_usage(user=request.user, instrument=instrument),

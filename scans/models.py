@@ -137,6 +137,14 @@ class ScanItem(models.Model):
         return SCALE_VALUES.get(self.scale, ())
 
 
+class RoundQuerySet(models.QuerySet):
+    def closed(self, now=None) -> RoundQuerySet:
+        """Rounds that take no more answers: closed by hand or past their date
+        (``Round.is_open`` says the same of one round)."""
+        now = now or timezone.now()
+        return self.filter(models.Q(closed_at__isnull=False) | models.Q(closes_at__lte=now))
+
+
 class Round(models.Model):
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="scan_rounds"
@@ -160,6 +168,8 @@ class Round(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    objects = RoundQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at", "-pk"]

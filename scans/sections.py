@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from communities.models import MemberRole
+from instruments.services import can_edit_instrument
 from scans import selectors
 
 
@@ -11,8 +12,6 @@ def community_section(request, community) -> tuple[str, dict] | None:
     """The community's rounds with their answer counts and, for facilitators, where to
     start one. Only called for viewers who may read the community's content."""
     rounds = selectors.community_rounds(community)
-    for round_ in rounds:
-        round_.released = selectors.is_released(round_, round_.response_count)
     is_facilitator = getattr(community, "viewer_role", None) == MemberRole.FACILITATOR
     if not rounds and not is_facilitator:
         return None
@@ -21,9 +20,8 @@ def community_section(request, community) -> tuple[str, dict] | None:
 
 def instrument_section(request, instrument) -> dict:
     """The instrument's scans and their anonymous aggregates across public communities."""
-    user = request.user
     return {
         "aggregates": selectors.instrument_aggregates(instrument),
-        "can_add": user.is_authenticated and (user.is_staff or instrument.owner_id == user.pk),
+        "can_add": can_edit_instrument(request.user, instrument),
         "minimum": selectors.minimum_group_size(),
     }

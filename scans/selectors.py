@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from communities.models import Community, Level, MemberRole, Membership, Visibility
-from communities.visibility import member_role, readable_communities
+from communities.models import Community, Level, MemberRole, Membership
+from communities.visibility import member_role, public_content_filter, readable_communities
 from instruments.models import Instrument, Sector
 from scans.formatting import number_text, signed_text
 from scans.models import (
@@ -46,6 +45,11 @@ def get_scan_for_user(*, user, pk: int) -> Scan:
     if scan is None:
         raise Http404
     return scan
+
+
+def current_version(scan: Scan) -> ScanVersion:
+    """The scan's newest version: the one new rounds run and edits start from."""
+    return scan.versions.order_by("-number").first()
 
 
 def scans_for_instrument(instrument: Instrument) -> list[Scan]:
@@ -87,11 +91,6 @@ def facilitated_communities(user) -> QuerySet[Community]:
 # --- rounds -----------------------------------------------------------------------------
 
 
-def _closed_q(now) -> Q:
-    """Rounds that take no more answers: closed by hand or past their date."""
-    return Q(closed_at__isnull=False) | Q(closes_at__lte=now)
-
-
 def with_response_count(queryset: QuerySet[Round]) -> QuerySet[Round]:
     return queryset.annotate(response_count=Count("responses", distinct=True))
 
@@ -119,10 +118,17 @@ def is_released(round_: Round, response_count: int, now=None) -> bool:
 
 
 def community_rounds(community) -> list[Round]:
-    """A community's rounds, newest first, with their answer counts (one query). The
-    order is explicit: Django leaves ``Meta.ordering`` out of a grouped query."""
-    rounds = with_response_count(Round.objects.filter(community=community))
-    return list(rounds.select_related("version__scan__instrument").order_by("-started_at", "-pk"))
+    """A community's rounds, newest first, with their answer counts and ``released``
+    (one query). The order is explicit: Django leaves ``Meta.ordering`` out of a grouped
+    query."""
+    rounds = list(
+        with_response_count(Round.objects.filter(community=community))
+        .select_related("version__scan__instrument")
+        .order_by("-started_at", "-pk")
+    )
+    for round_ in rounds:
+        round_.released = is_released(round_, round_.response_count)
+    return rounds
 
 
 def own_answers(user, round_: Round) -> tuple[dict, dict] | None:
@@ -255,9 +261,8 @@ def _answers_by_round(rounds: list[Round]) -> dict[int, dict[str, list]]:
 
 def released_rounds(queryset: QuerySet[Round], now=None) -> QuerySet[Round]:
     """Closed rounds with at least their group minimum of answers (``response_count`` set)."""
-    now = now or timezone.now()
     minimum = minimum_group_size()
-    queryset = with_response_count(queryset.filter(_closed_q(now)))
+    queryset = with_response_count(queryset.closed(now))
     return queryset.filter(
         Q(response_count__gte=minimum) & Q(response_count__gte=F("min_responses"))
     )
@@ -314,8 +319,7 @@ def _history(item: ScanItem, earlier: list[Round], by_round) -> list[HistoryPoin
     points = []
     for earlier_round in earlier:
         values = by_round.get(earlier_round.pk, {}).get(item.key, [])
-        mean = sum(values) / len(values) if values else None
-        points.append(HistoryPoint(earlier_round, mean))
+        points.append(HistoryPoint(earlier_round, item_statistics(values, item.values).mean))
     return points
 
 
@@ -358,13 +362,13 @@ def instrument_aggregates(instrument: Instrument, now=None) -> list[ScanAggregat
         return []
     rounds = list(
         released_rounds(
-            Round.objects.filter(version__scan__in=scans, community__visibility=Visibility.PUBLIC),
-            now,
+            Round.objects.filter(public_content_filter(), version__scan__in=scans), now
         ).select_related("community", "version")
     )
     by_round = _answers_by_round(rounds) if rounds else {}
     minimum = minimum_group_size()
-    sector_names = dict(Sector.objects.values_list("slug", "name"))
+    slugs = {sector for r in rounds for sector in r.community.sectors or []}
+    sector_names = {sector.slug: sector.name for sector in Sector.objects.filter(slug__in=slugs)}
     level_names = dict(Level.choices)
     aggregates = []
     for scan in scans:

@@ -41,7 +41,7 @@ from scans.models import (
     ScanVersion,
     minimum_group_size,
 )
-from scans.selectors import open_answer_token, round_results
+from scans.selectors import current_version, open_answer_token, round_results
 
 MESSAGE_ROUND_CLOSED = gettext_noop("This round is closed; answers can no longer be changed.")
 MESSAGE_NOT_RELEASED = gettext_noop(
@@ -110,10 +110,6 @@ def scan_create(
     return scan
 
 
-def current_version(scan: Scan) -> ScanVersion:
-    return scan.versions.order_by("-number").first()
-
-
 @transaction.atomic
 def scan_update(
     *, user, scan: Scan, title: str, instructions: str, items: list[ItemSpec], note: str = ""
@@ -144,6 +140,17 @@ def scan_update(
 
 
 # --- rounds ---------------------------------------------------------------------------
+
+
+def _audit(user, action: str, round_: Round) -> None:
+    """A facilitator's act on a round, in the audit log under the round's community."""
+    record_event(
+        actor=user,
+        action=action,
+        target=round_.community,
+        target_label=round_.community.name,
+        summary=round_.title,
+    )
 
 
 def _new_code() -> str:
@@ -204,13 +211,7 @@ def round_start(
         from notifications.services import notify_scan_round_started
 
         transaction.on_commit(lambda: notify_scan_round_started(round_))
-        record_event(
-            actor=user,
-            action="scan.round_started",
-            target=community,
-            target_label=community.name,
-            summary=title,
-        )
+        _audit(user, "scan.round_started", round_)
     return round_
 
 
@@ -221,13 +222,7 @@ def round_close(*, user, round_: Round) -> Round:
     if round_.is_open():
         round_.closed_at = timezone.now()
         round_.save(update_fields=["closed_at"])
-        record_event(
-            actor=user,
-            action="scan.round_closed",
-            target=round_.community,
-            target_label=round_.community.name,
-            summary=round_.title,
-        )
+        _audit(user, "scan.round_closed", round_)
     return round_
 
 
@@ -307,13 +302,7 @@ def open_answer_hide(*, user, round_: Round, token: str) -> bool:
     for answer_id in answers:
         if constant_time_compare(open_answer_token(answer_id), token):
             ItemAnswer.objects.filter(pk=answer_id).update(hidden_at=timezone.now())
-            record_event(
-                actor=user,
-                action="scan.open_answer_hidden",
-                target=round_.community,
-                target_label=round_.community.name,
-                summary=round_.title,
-            )
+            _audit(user, "scan.open_answer_hidden", round_)
             return True
     return False
 
@@ -326,7 +315,7 @@ def round_journal_entry(*, user, round_: Round):
     greatest disagreement), never an individual answer.
     """
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
-    if round_.journal_entry_id and round_.journal_entry is not None:
+    if round_.journal_entry_id:
         return round_.journal_entry
     results = round_results(round_)
     if results is None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from communities.models import MemberRole
 from instruments.selectors import get_instrument_for_user
+from instruments.services import can_edit_instrument
 from scans import selectors, services
 from scans.forms import RoundStartForm, ScanForm
 from scans.models import AGREEMENT_LABELS, ItemScale
@@ -46,15 +46,11 @@ def scan_detail(request, pk: int):
             "scan": scan,
             "current": versions[0],
             "versions": versions,
-            "can_edit": _can_edit(request.user, scan.instrument),
+            "can_edit": can_edit_instrument(request.user, scan.instrument),
             "can_start": facilitated.exists(),
             "agreement_labels": AGREEMENT_LABELS,
         },
     )
-
-
-def _can_edit(user, instrument) -> bool:
-    return user.is_authenticated and (user.is_staff or instrument.owner_id == user.pk)
 
 
 @login_required
@@ -83,7 +79,7 @@ def scan_create(request, slug: str):
 def scan_edit(request, pk: int):
     scan = selectors.get_scan_for_user(user=request.user, pk=pk)
     services.check_scan_edit_permission(request.user, scan.instrument)
-    current = services.current_version(scan)
+    current = selectors.current_version(scan)
     form = ScanForm(
         request.POST or None, editing=True, initial=ScanForm.initial_from_version(current)
     )
@@ -119,7 +115,7 @@ def round_start(request, pk: int):
     communities = selectors.facilitated_communities(request.user)
     if not communities.exists():
         raise PermissionDenied(_("Only facilitators of a community can start a round."))
-    initial = {"title": services.current_version(scan).title}
+    initial = {"title": selectors.current_version(scan).title}
     chosen = communities.filter(slug=request.GET.get("gemeenschap", "")).first()
     if chosen is not None:
         initial["community"] = chosen.pk
@@ -135,7 +131,9 @@ def round_start(request, pk: int):
                 min_responses=form.cleaned_data["min_responses"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            # The service names its own fields; one the form lacks ("scan") goes on top.
+            for name, field_errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, field_errors)
         else:
             messages.success(
                 request,
@@ -184,10 +182,9 @@ def _posted_answers(post, items) -> tuple[dict, dict]:
     return values, texts
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def round_answer(request, code: str):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     round_ = selectors.get_round_for_user(user=request.user, code=code)
     items = list(round_.version.items.all())
     own = selectors.own_answers(request.user, round_)
